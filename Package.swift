@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+// Backprop: an HTTP JSON service that does backpropagation for anyone who asks.
+//
+// Dependencies point one way:
+//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec}; MicroHTTP → CMicroHTTPD.
+// The core (Backprop) is pure Swift: no Foundation, no HTTP, no C.
+import PackageDescription
+
+let package = Package(
+    name: "Backprop",
+    products: [
+        .executable(name: "backprop-server", targets: ["backprop-server"]),
+        .library(name: "Backprop", targets: ["Backprop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libmicrohttpd through pkg-config; the shim holds only what Swift cannot call (variadics).
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(name: "Backprop"),
+        .target(name: "JSONCodec"),
+        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
+        .target(name: "BackpropAPI", dependencies: ["Backprop", "JSONCodec", "MicroHTTP"]),
+        .executableTarget(
+            name: "backprop-server",
+            dependencies: [
+                "BackpropAPI", "MicroHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .testTarget(name: "BackpropAPITests", dependencies: ["BackpropAPI", "Backprop", "JSONCodec"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["BackpropAPI", "JSONCodec"],
+            resources: []
+        ),
+    ]
+)
