@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // exp, tanh, log1p without Foundation or a libm import in the core.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // libmicrohttpd through pkg-config; the shim holds only what Swift cannot call (variadics).
@@ -22,7 +24,10 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        .target(name: "Backprop"),
+        .target(
+            name: "Backprop",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "BackpropAPI", dependencies: ["Backprop", "JSONCodec", "MicroHTTP"]),

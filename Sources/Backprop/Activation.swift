@@ -1,0 +1,91 @@
+// The activation functions f and their backward passes, each forward beside its backward.
+// Works on a batch (one row per sample); softmax is the only one that couples a row's units.
+// Not the loss: output deltas that fuse activation and loss live in Loss.swift.
+
+import RealModule
+
+/// An activation function `z = f(a)` applied to a layer's weighted sums.
+public enum Activation: String, CaseIterable, Sendable {
+    case sigmoid
+    case tanh
+    case relu
+    case leakyRelu = "leaky_relu"
+    case linear
+    case softmax
+
+    /// The slope of leaky_relu for a ≤ 0.
+    public static let leakySlope = 0.01
+
+    /// The names the API accepts, for error messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// Forward, row by row:
+    ///
+    ///     sigmoid     z = 1 / (1 + e^(−a))
+    ///     tanh        z = tanh(a)
+    ///     relu        z = max(0, a)
+    ///     leaky_relu  z = a if a > 0 else 0.01·a
+    ///     linear      z = a
+    ///     softmax     z_j = e^(a_j − m) / Σ_k e^(a_k − m),  m = max_k a_k
+    ///
+    /// Subtracting the row maximum before exponentiating keeps softmax finite for any finite a
+    /// (the largest term is e⁰ = 1) and changes nothing mathematically.
+    public func forward(_ a: Matrix) -> Matrix {
+        var z = a
+        switch self {
+        case .sigmoid:
+            for e in z.storage.indices { z.storage[e] = 1 / (1 + Double.exp(-a.storage[e])) }
+        case .tanh:
+            for e in z.storage.indices { z.storage[e] = Double.tanh(a.storage[e]) }
+        case .relu:
+            for e in z.storage.indices { z.storage[e] = a.storage[e] > 0 ? a.storage[e] : 0 }
+        case .leakyRelu:
+            for e in z.storage.indices { z.storage[e] = a.storage[e] > 0 ? a.storage[e] : Self.leakySlope * a.storage[e] }
+        case .linear:
+            break
+        case .softmax:
+            for n in 0..<a.rows {
+                let row = n * a.cols ..< (n + 1) * a.cols
+                let m = a.storage[row].max() ?? 0
+                var sum = 0.0
+                for e in row {
+                    z.storage[e] = Double.exp(a.storage[e] - m)
+                    sum += z.storage[e]
+                }
+                for e in row { z.storage[e] /= sum }
+            }
+        }
+        return z
+    }
+
+    /// Backward: turns ∂E/∂z into δ = ∂E/∂a, row by row.
+    ///
+    ///     elementwise f:  δ = f'(a) ⊙ g,   g = ∂E/∂z
+    ///                     sigmoid z(1 − z), tanh 1 − z², relu [a > 0], leaky_relu [a > 0] or 0.01, linear 1
+    ///     softmax:        δ = Jᵀ g with J = diag(z) − z zᵀ, so δ_j = z_j (g_j − Σ_k g_k z_k)
+    ///
+    /// relu's derivative at exactly a = 0 is taken as 0 (the subgradient most libraries use).
+    public func backward(weightedSums a: Matrix, outputs z: Matrix, gradient g: Matrix) -> Matrix {
+        var delta = g
+        switch self {
+        case .sigmoid:
+            for e in delta.storage.indices { let y = z.storage[e]; delta.storage[e] = g.storage[e] * (y * (1 - y)) }
+        case .tanh:
+            for e in delta.storage.indices { let y = z.storage[e]; delta.storage[e] = g.storage[e] * (1 - y * y) }
+        case .relu:
+            for e in delta.storage.indices { delta.storage[e] = a.storage[e] > 0 ? g.storage[e] : 0 }
+        case .leakyRelu:
+            for e in delta.storage.indices { delta.storage[e] = a.storage[e] > 0 ? g.storage[e] : Self.leakySlope * g.storage[e] }
+        case .linear:
+            break
+        case .softmax:
+            for n in 0..<z.rows {
+                let row = n * z.cols ..< (n + 1) * z.cols
+                var gz = 0.0
+                for e in row { gz += g.storage[e] * z.storage[e] }
+                for e in row { delta.storage[e] = z.storage[e] * (g.storage[e] - gz) }
+            }
+        }
+        return delta
+    }
+}

@@ -1,0 +1,82 @@
+// One fully connected layer: its parameters, its forward pass and, right beside it, its backward
+// pass (as in llm.c: every forward has its backward next to it). Batches are one row per sample.
+// Not responsible for the activation's own derivative (Activation.swift) or the loss (Loss.swift).
+
+/// A dense layer: `a = W · z_prev + b`, `z = f(a)`.
+public struct DenseLayer: Sendable, Equatable {
+    /// W, J×I: one row per unit j of this layer, one column per unit i below (`weights[j, i] = w_ji`).
+    public var weights: Matrix
+    /// b, J entries, or nil when the layer has no bias (the textbook case).
+    public var biases: [Double]?
+    public var activation: Activation
+
+    public init(weights: Matrix, biases: [Double]? = nil, activation: Activation = .sigmoid) {
+        precondition(biases == nil || biases!.count == weights.rows, "one bias per unit")
+        self.weights = weights
+        self.biases = biases
+        self.activation = activation
+    }
+
+    /// J, the number of units.
+    public var units: Int { weights.rows }
+    /// I, the number of inputs each unit takes.
+    public var inputs: Int { weights.cols }
+    /// Weights plus biases.
+    public var parameterCount: Int { weights.rows * weights.cols + (biases?.count ?? 0) }
+
+    /// Forward over a batch.
+    ///
+    ///     a = z_prev · Wᵀ + b        z_prev: N×I, W: J×I, a: N×J
+    ///     z = f(a)                   z: N×J
+    public func forward(_ input: Matrix) -> LayerForward {
+        let a = Matrix.multiply(input, transposed: weights, addingRow: biases)
+        return LayerForward(weightedSums: a, outputs: activation.forward(a))
+    }
+
+    /// Backward over a batch, given this layer's deltas δ = ∂E/∂a (one row per sample).
+    ///
+    ///     dWeights = s · δᵀ · z_prev     (∂E/∂w_ji = s · Σ_n δ_nj · z_prev,ni)      J×I
+    ///     dBiases  = s · Σ_n δ_n         (∂E/∂b_j  = s · Σ_n δ_nj)                  J
+    ///     dInput   = δ · W               (∂E/∂z_prev,ni = Σ_j δ_nj · w_ji)          N×I
+    ///
+    /// s is the reduction's scale (1/N for mean, 1 for sum); dInput is per sample and unscaled,
+    /// so the layer below gets its own unscaled deltas.
+    public func backward(delta: Matrix, input: Matrix, scale s: Double) -> (dWeights: Matrix, dBiases: [Double]?, dInput: Matrix) {
+        let dWeights = Matrix.multiply(transposed: delta, input, scale: s)
+        let dBiases = biases == nil ? nil : delta.columnSums(scale: s)
+        let dInput = Matrix.multiply(delta, weights)
+        return (dWeights, dBiases, dInput)
+    }
+
+    /// The layer after one gradient-descent step: w ← w − η ∂E/∂w (and b likewise unless frozen).
+    public func descending(_ gradients: LayerGradients, rate: Double, updateBiases: Bool) -> DenseLayer {
+        var next = self
+        next.weights = weights.descending(gradients.weightGradients, rate: rate)
+        if updateBiases, let b = biases, let db = gradients.biasGradients {
+            next.biases = zip(b, db).map { $0 - rate * $1 }
+        }
+        return next
+    }
+}
+
+/// What a layer's forward pass produced for a batch.
+public struct LayerForward: Sendable, Equatable {
+    /// a, N×J.
+    public var weightedSums: Matrix
+    /// z = f(a), N×J.
+    public var outputs: Matrix
+}
+
+/// What a layer's backward pass produced for a batch.
+public struct LayerGradients: Sendable, Equatable {
+    /// a, N×J.
+    public var weightedSums: Matrix
+    /// z, N×J.
+    public var outputs: Matrix
+    /// δ = ∂E_n/∂a for each sample n, N×J, unscaled by the reduction.
+    public var deltas: Matrix
+    /// ∂E/∂W, J×I, shaped like the weights.
+    public var weightGradients: Matrix
+    /// ∂E/∂b, J entries; nil when the layer has no biases.
+    public var biasGradients: [Double]?
+}

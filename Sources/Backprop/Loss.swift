@@ -1,0 +1,116 @@
+// The per-sample losses E(y, t), their reduction over a batch, and the output delta δ(L).
+// The output delta is where activation and loss meet: in general it is the activation's
+// backward of ∂E/∂y; for the two canonical cross-entropy pairs it collapses to y − t exactly.
+
+import RealModule
+
+/// The error of one sample, summed over its K outputs.
+public enum LossFunction: String, CaseIterable, Sendable {
+    /// E = ½ Σ_k (t_k − y_k)², the textbook's.
+    case halfSSE = "half_sse"
+    /// E = (1/K) Σ_k (t_k − y_k)².
+    case mse
+    /// E = −Σ_k t_k ln y_k after softmax; −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] after sigmoid.
+    case crossEntropy = "cross_entropy"
+
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// How per-sample losses and gradients combine over a batch of N samples.
+public enum Reduction: String, CaseIterable, Sendable {
+    case mean
+    case sum
+
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The factor each per-sample quantity is multiplied by: 1/N or 1.
+    public func scale(samples n: Int) -> Double {
+        self == .mean ? 1 / Double(n) : 1
+    }
+}
+
+extension LossFunction {
+    /// Per-sample losses of a batch: one E per row of y and t.
+    ///
+    /// Cross-entropy is computed from the weighted sums a(L), not from y, so that a saturated
+    /// output (y rounding to exactly 0 or 1) still gives the finite loss it mathematically has:
+    ///
+    ///     softmax:  E = −Σ_k t_k (a_k − m − ln Σ_j e^(a_j − m)),   m = max_j a_j
+    ///     sigmoid:  E = Σ_k [t_k · softplus(−a_k) + (1 − t_k) · softplus(a_k)],
+    ///               softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|))
+    public func sampleLosses(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> [Double] {
+        var losses = Array(repeating: 0.0, count: y.rows)
+        let k = y.cols
+        for n in 0..<y.rows {
+            let row = n * k ..< (n + 1) * k
+            var e = 0.0
+            switch self {
+            case .halfSSE:
+                for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
+                e *= 0.5
+            case .mse:
+                for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
+                e /= Double(k)
+            case .crossEntropy where activation == .softmax:
+                let m = a.storage[row].max() ?? 0
+                var s = 0.0
+                for c in row { s += Double.exp(a.storage[c] - m) }
+                let logSum = m + Double.log(s)
+                for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
+            case .crossEntropy:
+                for c in row {
+                    let x = a.storage[c], tc = t.storage[c]
+                    if tc != 0 { e += tc * softplus(-x) }
+                    if tc != 1 { e += (1 - tc) * softplus(x) }
+                }
+            }
+            losses[n] = e
+        }
+        return losses
+    }
+
+    /// ∂E/∂y for each sample (one row per sample):
+    ///
+    ///     half_sse  y − t
+    ///     mse       2(y − t)/K
+    public func outputGradient(outputs y: Matrix, targets t: Matrix) -> Matrix {
+        var g = y
+        let factor = self == .mse ? 2 / Double(y.cols) : 1
+        for e in g.storage.indices { g.storage[e] = factor * (y.storage[e] - t.storage[e]) }
+        return g
+    }
+
+    /// The output delta δ(L) = ∂E/∂a(L) of each sample, unscaled by the reduction.
+    ///
+    ///     canonical pairs (cross_entropy after softmax or sigmoid):  δ = y − t
+    ///     otherwise:  δ = f'(a) ⊙ ∂E/∂y  (softmax: the Jacobian-vector product)
+    ///
+    /// The shortcut holds for softmax because Σ_k t_k = 1 (checked by validation).
+    public func outputDelta(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Matrix {
+        if self == .crossEntropy {
+            var delta = y
+            for e in delta.storage.indices { delta.storage[e] = y.storage[e] - t.storage[e] }
+            return delta
+        }
+        return activation.backward(weightedSums: a, outputs: y, gradient: outputGradient(outputs: y, targets: t))
+    }
+
+    /// True when the chain rule's ∂E/∂y and ∂y/∂a fuse into δ = y − t (nothing to separate).
+    public func fusesWithOutput(_ activation: Activation) -> Bool {
+        self == .crossEntropy && (activation == .softmax || activation == .sigmoid)
+    }
+}
+
+/// ln(1 + eˣ) without overflow for large x or loss of precision for very negative x.
+@inline(__always)
+func softplus(_ x: Double) -> Double {
+    max(x, 0) + Double.log(onePlus: Double.exp(-abs(x)))
+}
+
+extension Reduction {
+    /// Combines per-sample losses: their mean or their sum.
+    public func combine(_ losses: [Double]) -> Double {
+        let total = losses.reduce(0, +)
+        return self == .mean ? total / Double(losses.count) : total
+    }
+}

@@ -1,0 +1,131 @@
+// A stack of dense layers: the forward pass, and the backward pass that is the forward loop run
+// in reverse. Every intermediate is checked for overflow as it is made, so nothing non-finite
+// leaves the core. Not training: repeated steps are in Training.swift.
+
+/// Layers l = 1…L (stored 0-based): `a(l) = W(l) · z(l−1) + b(l)`, `z(l) = f(l)(a(l))`, `z(0) = x`.
+public struct Network: Sendable, Equatable {
+    public var layers: [DenseLayer]
+
+    public init(layers: [DenseLayer]) { self.layers = layers }
+
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+}
+
+/// The forward pass of a batch, and its loss when targets were given.
+public struct ForwardResult: Sendable, Equatable {
+    /// a and z of every layer, N×J each.
+    public var layers: [LayerForward]
+    /// E reduced over the batch; nil without targets.
+    public var loss: Double?
+
+    /// y = z(L), N×K.
+    public var output: Matrix { layers.last!.outputs }
+}
+
+/// The backward pass of a batch.
+public struct GradientsResult: Sendable, Equatable {
+    /// Per layer: a, z, δ, ∂E/∂W and ∂E/∂b.
+    public var layers: [LayerGradients]
+    /// E reduced over the batch.
+    public var loss: Double
+
+    /// y = z(L), N×K.
+    public var output: Matrix { layers.last!.outputs }
+}
+
+/// Where in a computation a non-finite number appeared, for the error message.
+public struct ComputationSite: Sendable, Equatable {
+    /// 1-based step of a training run, or nil outside one.
+    public var step: Int?
+    public var steps: Int?
+
+    public init(step: Int? = nil, of steps: Int? = nil) {
+        self.step = step
+        self.steps = steps
+    }
+
+    public static let single = ComputationSite()
+
+    func describe(_ what: String, layer l: Int) -> String {
+        let when = step.map { " in step \($0) of \(steps ?? $0)" } ?? ""
+        return "\(what) of layer \(l) became non-finite (overflow or NaN)\(when); try a smaller learning rate, smaller weights or scaled inputs"
+    }
+}
+
+extension Network {
+    /// Runs every layer in order on the batch x (N×I).
+    public func forward(_ x: Matrix, site: ComputationSite = .single) throws(BackpropError) -> [LayerForward] {
+        var passes: [LayerForward] = []
+        passes.reserveCapacity(layers.count)
+        var z = x
+        for (l, layer) in layers.enumerated() {
+            let pass = layer.forward(z)
+            try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
+            try requireFinite(pass.outputs, "the outputs", layer: l, site: site)
+            passes.append(pass)
+            z = pass.outputs
+        }
+        return passes
+    }
+
+    /// Forward pass, plus the reduced loss when the problem has targets.
+    public func forward(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> ForwardResult {
+        let passes = try forward(problem.inputs, site: site)
+        guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
+        let loss = try self.loss(passes, targets: t, problem: problem, site: site)
+        return ForwardResult(layers: passes, loss: loss)
+    }
+
+    /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
+    ///
+    /// The backward pass is the forward loop reversed:
+    ///
+    ///     δ(L)     = output delta of the loss (Loss.swift)
+    ///     δ(l)     = f'(a(l)) ⊙ (δ(l+1) · W(l+1))      for l = L−1 … 1
+    ///     ∂E/∂W(l) = s · δ(l)ᵀ · z(l−1),  ∂E/∂b(l) = s · Σ_n δ(l)_n,   s = 1/N (mean) or 1 (sum)
+    public func gradients(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
+        guard let t = problem.targets else {
+            throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
+        }
+        let passes = try forward(problem.inputs, site: site)
+        let loss = try self.loss(passes, targets: t, problem: problem, site: site)
+        let s = problem.reduction.scale(samples: problem.inputs.rows)
+
+        let last = layers.count - 1
+        var delta = problem.loss.outputDelta(weightedSums: passes[last].weightedSums, outputs: passes[last].outputs,
+                                             targets: t, activation: layers[last].activation)
+        var result = [LayerGradients?](repeating: nil, count: layers.count)
+        for l in stride(from: last, through: 0, by: -1) {
+            try requireFinite(delta, "the deltas", layer: l, site: site)
+            let input = l == 0 ? problem.inputs : passes[l - 1].outputs
+            let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s)
+            try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
+            result[l] = LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
+                                       weightGradients: dWeights, biasGradients: dBiases)
+            if l > 0 {
+                delta = layers[l - 1].activation.backward(weightedSums: passes[l - 1].weightedSums,
+                                                          outputs: passes[l - 1].outputs, gradient: dInput)
+            }
+        }
+        return GradientsResult(layers: result.map { $0! }, loss: loss)
+    }
+
+    /// E reduced over the batch, from the last layer's pass.
+    private func loss(_ passes: [LayerForward], targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+        let last = passes.count - 1
+        let perSample = problem.loss.sampleLosses(weightedSums: passes[last].weightedSums, outputs: passes[last].outputs,
+                                                  targets: t, activation: layers[last].activation)
+        let loss = problem.reduction.combine(perSample)
+        guard loss.isFinite else {
+            throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
+        }
+        return loss
+    }
+}
+
+/// Throws a non-finite error naming the layer and step when m holds NaN or ±Infinity.
+func requireFinite(_ m: Matrix, _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
+    guard m.isFinite else {
+        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
+    }
+}

@@ -1,0 +1,240 @@
+// Turns a spec (nested arrays and names as sent) into checked values, or into a BackpropError that
+// names every offending field: what was expected and what was found. Limits are checked from the
+// spec's counts before any matrix is built. Not a JSON layer: paths are request field names.
+
+/// A network, its samples and its loss, all checked to fit together.
+public struct Problem: Sendable, Equatable {
+    public var network: Network
+    /// x, N×I: one row per sample.
+    public var inputs: Matrix
+    /// t, N×K: one row per sample; nil for a forward pass without targets.
+    public var targets: Matrix?
+    public var loss: LossFunction
+    public var reduction: Reduction
+    /// True when the samples came as `inputs` (a batch), false for a single `input`.
+    public var isBatch: Bool
+
+    public init(network: Network, inputs: Matrix, targets: Matrix?, loss: LossFunction = .halfSSE, reduction: Reduction = .mean, isBatch: Bool) {
+        self.network = network
+        self.inputs = inputs
+        self.targets = targets
+        self.loss = loss
+        self.reduction = reduction
+        self.isBatch = isBatch
+    }
+}
+
+/// Collects issues of one kind-ranked validation pass, up to a cap so a huge bad matrix does not
+/// produce a huge error.
+struct IssueCollector {
+    static let cap = 20
+    private(set) var issues: [(BackpropError.Kind, FieldIssue)] = []
+
+    mutating func add(_ kind: BackpropError.Kind, _ path: FieldPath, _ message: String) {
+        if issues.count < Self.cap { issues.append((kind, FieldIssue(path, message))) }
+    }
+
+    var isEmpty: Bool { issues.isEmpty }
+
+    /// Throws everything collected; the kind is the first issue's (the status follows from it).
+    func throwIfAny() throws(BackpropError) {
+        guard let first = issues.first else { return }
+        throw BackpropError(first.0, issues.map(\.1))
+    }
+}
+
+extension ProblemSpec {
+    /// Checks shapes, names, domains and limits, then builds the matrices.
+    ///
+    /// - Parameters:
+    ///   - requireTargets: true for gradients and steps, which need a target per sample.
+    ///   - options: the step options when this problem will be trained; their steps count toward the work limit.
+    public func validated(limits: Limits = .default, requireTargets: Bool, options: StepOptions? = nil) throws(BackpropError) -> Problem {
+        var c = IssueCollector()
+        let networkPath = FieldPath.root.key("network")
+        let inputKey = inputs.isBatch ? "inputs" : "input"
+        let targetKey = inputs.isBatch ? "targets" : "target"
+
+        if let options { options.check(limits: limits, into: &c) }
+        try c.throwIfAny()
+
+        // Limits next, from counts alone: a request far too large is refused before it is scanned
+        // and before anything is allocated.
+        let parameters = network.layers.reduce(0) { $0 + $1.weights.count * ($1.weights.first?.count ?? 0) + ($1.biases?.count ?? 0) }
+        let samples = inputs.rows.count
+        let passes = (options?.steps ?? 0) + 1
+        if parameters > limits.maxParameters {
+            c.add(.limitExceeded, networkPath, "the network has \(parameters) parameters; the limit is \(limits.maxParameters)")
+        }
+        if samples > limits.maxBatch {
+            c.add(.limitExceeded, .root.key(inputKey), "the batch has \(samples) samples; the limit is \(limits.maxBatch)")
+        }
+        let (work, overflow) = parameters.multipliedReportingOverflow(by: samples)
+        let (total, overflow2) = work.multipliedReportingOverflow(by: passes)
+        if overflow || overflow2 || total > limits.maxWork {
+            c.add(.limitExceeded, .root.key(options == nil ? inputKey : "steps"),
+                  "parameters × samples × passes = \(parameters) × \(samples) × \(passes) exceeds the work limit \(limits.maxWork)")
+        }
+        try c.throwIfAny()
+
+        let layers = network.checkedLayers(at: networkPath, into: &c)
+        let inputWidth = network.layers.first?.weights.first?.count
+        checkSamples(inputs, key: inputKey, width: inputWidth, widthReason: "layer 0 has that many weights per unit", limits: limits, into: &c)
+
+        let lossFunction = checkedName(loss, default: LossFunction.halfSSE, key: "loss", names: LossFunction.names, into: &c)
+        let reductionValue = checkedName(reduction, default: Reduction.mean, key: "reduction", names: Reduction.names, into: &c)
+
+        if let targets {
+            if targets.isBatch != inputs.isBatch {
+                c.add(.shapeMismatch, .root.key(inputs.isBatch ? "target" : "targets"),
+                      inputs.isBatch ? "a batch of inputs needs targets (one row per input row), not a single target"
+                                     : "a single input needs a single target, not targets")
+            } else {
+                let outputWidth = network.layers.last?.weights.count
+                checkSamples(targets, key: targetKey, width: outputWidth, widthReason: "the last layer has that many units", limits: limits, into: &c)
+                if targets.isBatch, targets.rows.count != inputs.rows.count {
+                    c.add(.shapeMismatch, .root.key(targetKey), "expected \(inputs.rows.count) rows, one per row of inputs, found \(targets.rows.count)")
+                }
+            }
+        } else if requireTargets {
+            c.add(.shapeMismatch, .root.key(targetKey), "required: the \(targetKey) the outputs are compared with")
+        }
+
+        try c.throwIfAny()
+
+        // Domain checks that need the names resolved.
+        let outputActivation = layers.last!.activation
+        if lossFunction == .crossEntropy, let targets {
+            checkCrossEntropy(targets: targets, key: targetKey, outputActivation: outputActivation, into: &c)
+        }
+        try c.throwIfAny()
+
+        try c.throwIfAny()
+
+        return Problem(
+            network: Network(layers: layers),
+            inputs: Matrix(rectangular: inputs.rows),
+            targets: targets.map { Matrix(rectangular: $0.rows) },
+            loss: lossFunction,
+            reduction: reductionValue,
+            isBatch: inputs.isBatch
+        )
+    }
+
+    /// One vector or a batch of rows: non-empty, rectangular, of the width the network needs, finite.
+    private func checkSamples(_ samples: SamplesSpec, key: String, width: Int?, widthReason: String, limits: Limits, into c: inout IssueCollector) {
+        let path = FieldPath.root.key(key)
+        switch samples {
+        case .single(let v):
+            checkVector(v, at: path, width: width, reason: widthReason, into: &c)
+        case .batch(let rows):
+            if rows.isEmpty { c.add(.shapeMismatch, path, "a batch needs at least one row"); return }
+            if rows.count > limits.maxBatch { return }  // reported with the limits; do not scan a huge batch
+            for (n, row) in rows.enumerated() {
+                checkVector(row, at: path.index(n), width: width, reason: widthReason, into: &c)
+            }
+        }
+    }
+
+    private func checkVector(_ v: [Double], at path: FieldPath, width: Int?, reason: String, into c: inout IssueCollector) {
+        if let width, v.count != width {
+            c.add(.shapeMismatch, path, "expected \(width) numbers (\(reason)), found \(v.count)")
+            return
+        }
+        if v.isEmpty { c.add(.shapeMismatch, path, "expected at least one number, found none") }
+        checkFinite(v, at: path, into: &c)
+    }
+
+    private func checkCrossEntropy(targets: SamplesSpec, key: String, outputActivation: Activation, into c: inout IssueCollector) {
+        guard outputActivation == .softmax || outputActivation == .sigmoid else {
+            c.add(.invalidValue, .root.key("loss"), "cross_entropy needs a softmax or sigmoid output layer; the last layer is \(outputActivation.rawValue)")
+            return
+        }
+        for (n, row) in targets.rows.enumerated() {
+            let rowPath = targets.isBatch ? FieldPath.root.key(key).index(n) : FieldPath.root.key(key)
+            for (k, t) in row.enumerated() where !(0...1).contains(t) {
+                c.add(.invalidValue, rowPath.index(k), "cross_entropy targets must lie in [0, 1], found \(t)")
+            }
+            if outputActivation == .softmax {
+                let sum = row.reduce(0, +)
+                if abs(sum - 1) > 1e-9 {
+                    c.add(.invalidValue, rowPath, "cross_entropy after softmax needs targets that sum to 1 (a probability distribution), found a sum of \(sum)")
+                }
+            }
+        }
+    }
+}
+
+extension NetworkSpec {
+    /// Checks every layer and that each layer's rows are as wide as the layer below has units.
+    /// Returns the layers (weights built only when there is no issue at all).
+    func checkedLayers(at path: FieldPath, into c: inout IssueCollector) -> [DenseLayer] {
+        let layersPath = path.key("layers")
+        if layers.isEmpty {
+            c.add(.shapeMismatch, layersPath, "a network needs at least one layer")
+            return []
+        }
+        var activations: [Activation] = []
+        for (l, layer) in layers.enumerated() {
+            let p = layersPath.index(l)
+            let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p, into: &c)
+            activations.append(activation)
+            let weightsPath = p.key("weights")
+            guard let first = layer.weights.first else {
+                c.add(.shapeMismatch, weightsPath, "expected at least one row (one per unit), found none")
+                continue
+            }
+            if l > 0 {
+                let below = layers[l - 1].weights.count
+                if below > 0, first.count != below {
+                    c.add(.shapeMismatch, weightsPath.index(0),
+                          "expected \(below) weights (one per unit of layer \(l - 1)), found \(first.count)")
+                }
+            }
+            if first.isEmpty { c.add(.shapeMismatch, weightsPath.index(0), "expected at least one weight, found none") }
+            for (j, row) in layer.weights.enumerated() {
+                if j > 0, row.count != first.count {
+                    c.add(.shapeMismatch, weightsPath.index(j), "expected \(first.count) weights like row 0, found \(row.count)")
+                }
+                checkFinite(row, at: weightsPath.index(j), into: &c)
+            }
+            if let b = layer.biases {
+                if b.count != layer.weights.count {
+                    c.add(.shapeMismatch, p.key("biases"), "expected \(layer.weights.count) biases (one per unit), found \(b.count)")
+                }
+                checkFinite(b, at: p.key("biases"), into: &c)
+            }
+        }
+        guard c.isEmpty else { return [] }
+        return zip(layers, activations).map { spec, activation in
+            DenseLayer(weights: Matrix(rectangular: spec.weights), biases: spec.biases, activation: activation)
+        }
+    }
+}
+
+extension StepOptions {
+    func check(limits: Limits, into c: inout IssueCollector) {
+        if steps < 1 { c.add(.invalidValue, .root.key("steps"), "expected at least 1 step, found \(steps)") }
+        if steps > limits.maxSteps { c.add(.limitExceeded, .root.key("steps"), "\(steps) steps exceed the limit of \(limits.maxSteps)") }
+        if !learningRate.isFinite || learningRate < 0 {
+            c.add(.invalidValue, .root.key("learningRate"), "expected a finite number ≥ 0, found \(learningRate)")
+        }
+    }
+}
+
+/// Resolves an optional name to its enum case, reporting the accepted names when it is unknown.
+private func checkedName<T: RawRepresentable>(_ name: String?, default value: T, key: String, names: String, at path: FieldPath = .root, into c: inout IssueCollector) -> T where T.RawValue == String {
+    guard let name else { return value }
+    guard let resolved = T(rawValue: name) else {
+        c.add(.invalidValue, path.key(key), "unknown \(key) \"\(name)\"; expected one of \(names)")
+        return value
+    }
+    return resolved
+}
+
+/// Reports the first non-finite number of a vector (JSON cannot carry one, Swift callers can).
+private func checkFinite(_ v: [Double], at path: FieldPath, into c: inout IssueCollector) {
+    if let i = v.firstIndex(where: { !$0.isFinite }) {
+        c.add(.invalidValue, path.index(i), "expected a finite number, found \(v[i])")
+    }
+}
