@@ -1,0 +1,161 @@
+// A starting network from layer sizes and a seed (POST /init): random weights, zero biases,
+// bit-identical on every machine because the generator is SplitMix64 and the arithmetic is only
+// IEEE-exact operations (+ − × ÷ √). Not the system's random numbers, and no exp/log/cos anywhere.
+
+/// How the initial weights of a layer with fan_in inputs and fan_out units are drawn.
+///
+///     xavier   (Glorot uniform, default)  w ~ U(−r, r),  r = √(6 / (fan_in + fan_out))
+///     he       (He uniform)               w ~ U(−r, r),  r = √(6 / fan_in)
+///     uniform  (PyTorch's nn.Linear default) w ~ U(−r, r),  r = 1 / √fan_in
+///
+/// All three are uniform, so that each weight is one uniform draw scaled by r: a normal draw
+/// would need log and cos (Box–Muller), whose last bits differ between C libraries.
+/// The variance of U(−r, r) is r²/3, so xavier gives 2/(fan_in + fan_out) and he 2/fan_in.
+public enum InitScheme: String, CaseIterable, Sendable {
+    case xavier
+    case he
+    case uniform
+
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// r, the half-width of the interval, computed with one division and one correctly rounded square root.
+    func bound(fanIn: Int, fanOut: Int) -> Double {
+        switch self {
+        case .xavier: (6 / Double(fanIn + fanOut)).squareRoot()
+        case .he: (6 / Double(fanIn)).squareRoot()
+        case .uniform: 1 / Double(fanIn).squareRoot()
+        }
+    }
+}
+
+/// A starting network as asked for, before it has been checked.
+public struct InitSpec: Sendable {
+    /// Inputs, then the units of each layer: `[2, 2, 2]` is 2 inputs, a hidden layer of 2, 2 outputs.
+    public var sizes: [Int]
+    /// One activation name for every layer, or one per layer.
+    public var activations: [String]
+    /// true gives every layer biases (all 0); false gives none (the textbook case).
+    public var biases: Bool
+    /// An `InitScheme` name; nil means xavier.
+    public var scheme: String?
+    public var seed: UInt64
+
+    public init(sizes: [Int], activations: [String] = ["sigmoid"], biases: Bool = true, scheme: String? = nil, seed: UInt64 = 0) {
+        self.sizes = sizes
+        self.activations = activations
+        self.biases = biases
+        self.scheme = scheme
+        self.seed = seed
+    }
+}
+
+/// A network with weights drawn by the spec's scheme from SplitMix64 seeded with `spec.seed`.
+///
+/// Draws are made layer by layer, row by row (unit j), and within a row input by input (i), so
+/// `layers[l].weights[j][i]` is draw number Σ_{m<l} J_m·I_m + j·I_l + i (0-based). Each draw is
+///
+///     u = (x >> 11) · 2⁻⁵³        x the next SplitMix64 output; u ∈ [0, 1), 53 random bits
+///     w = r · (2u − 1)            w ∈ [−r, r); 2u − 1 is exact, so only r and the product round
+///
+/// Biases are all 0 and take no draws, so `biases` does not change any weight.
+///
+/// - Parameter activationsKey: the request key the activations came under, for error paths:
+///   `activation` (one name, reported at `activation`) or `activations` (reported at `activations[k]`).
+public func initialNetwork(_ spec: InitSpec, activationsKey: String = "activations", limits: Limits = .default) throws(BackpropError) -> Network {
+    let (scheme, activations) = try spec.checked(activationsKey: activationsKey, limits: limits)
+    var random = SplitMix64Stream(seed: spec.seed)
+    var layers: [DenseLayer] = []
+    for l in 0..<(spec.sizes.count - 1) {
+        let fanIn = spec.sizes[l], fanOut = spec.sizes[l + 1]
+        let r = scheme.bound(fanIn: fanIn, fanOut: fanOut)
+        var weights = Matrix(zeros: fanOut, fanIn)  // J×I: one row per unit
+        for e in weights.storage.indices {
+            weights.storage[e] = r * (2 * random.nextUnit() - 1)
+        }
+        let biases = spec.biases ? Array(repeating: 0.0, count: fanOut) : nil
+        layers.append(DenseLayer(weights: weights, biases: biases, activation: activations.count == 1 ? activations[0] : activations[l]))
+    }
+    return Network(layers: layers)
+}
+
+extension InitSpec {
+    /// Every issue at once: sizes, the parameter limit (from the sizes alone, before allocating),
+    /// activation names and their count, the scheme.
+    func checked(activationsKey: String, limits: Limits) throws(BackpropError) -> (InitScheme, [Activation]) {
+        var c = IssueCollector()
+        let sizesPath = FieldPath.root.key("sizes")
+        if sizes.count < 2 {
+            c.add(.shapeMismatch, sizesPath, "expected at least 2 sizes (the inputs, then the units of each layer), found \(sizes.count)")
+        }
+        for (k, n) in sizes.enumerated() where n < 1 {
+            c.add(.invalidValue, sizesPath.index(k), "expected at least 1 \(k == 0 ? "input" : "unit"), found \(n)")
+        }
+        if c.isEmpty {
+            var parameters = 0, overflow = false
+            for l in 0..<(sizes.count - 1) {
+                let (w, o1) = sizes[l].multipliedReportingOverflow(by: sizes[l + 1])
+                let (p, o2) = parameters.addingReportingOverflow(w)
+                let (q, o3) = p.addingReportingOverflow(biases ? sizes[l + 1] : 0)
+                overflow = overflow || o1 || o2 || o3
+                parameters = q
+            }
+            if overflow || parameters > limits.maxParameters {
+                let count = overflow ? "more than \(Int.max)" : "\(parameters)"
+                c.add(.limitExceeded, sizesPath, "the network would have \(count) parameters; the limit is \(limits.maxParameters)")
+            }
+        }
+
+        let layerCount = max(sizes.count - 1, 0)
+        let single = activationsKey == "activation"
+        if activations.count != 1 && (activations.count != layerCount || layerCount == 0) {
+            c.add(.shapeMismatch, .root.key(activationsKey),
+                  "expected one activation for every layer, or one per layer (\(layerCount)), found \(activations.count)")
+        }
+        var resolved: [Activation] = []
+        for (k, name) in activations.enumerated() {
+            if let f = Activation(rawValue: name) {
+                resolved.append(f)
+            } else {
+                let path = single ? FieldPath.root.key(activationsKey) : FieldPath.root.key(activationsKey).index(k)
+                c.add(.invalidValue, path, "unknown activation \"\(name)\"; expected one of \(Activation.names)")
+            }
+        }
+
+        var resolvedScheme = InitScheme.xavier
+        if let scheme {
+            if let s = InitScheme(rawValue: scheme) {
+                resolvedScheme = s
+            } else {
+                c.add(.invalidValue, .root.key("scheme"), "unknown scheme \"\(scheme)\"; expected one of \(InitScheme.names)")
+            }
+        }
+        try c.throwIfAny()
+        return (resolvedScheme, resolved)
+    }
+}
+
+/// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014),
+/// the generator `java.util.SplittableRandom` uses: a Weyl sequence scrambled by two xor-shift-multiplies.
+///
+///     state ← state + 0x9E3779B97F4A7C15          (mod 2⁶⁴)
+///     x ← (state ⊕ (state >> 30)) · 0xBF58476D1CE4E5B9
+///     x ← (x ⊕ (x >> 27)) · 0x94D049BB133111EB
+///     return x ⊕ (x >> 31)
+struct SplitMix64Stream {
+    private(set) var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var x = state
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        return x ^ (x >> 31)
+    }
+
+    /// A double in [0, 1): the top 53 bits times 2⁻⁵³, exact.
+    mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+}
