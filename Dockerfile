@@ -1,0 +1,80 @@
+# syntax=docker/dockerfile:1
+# Backprop in a container: a release build with the Swift standard library (and Foundation)
+# linked statically, run on Debian 12 slim with only the shared C libraries the binary links.
+# Not a development image: no toolchain, no shell tools beyond Debian's essentials and curl.
+#
+#   docker build -t backprop:latest .
+#   docker run --rm -p 8080:8080 backprop:latest
+#   curl -s localhost:8080/healthz
+
+# ---- build ------------------------------------------------------------------------------------
+# The toolchain the project is developed with (Swift 6.3.1 on Debian 12 "bookworm"), so the build
+# stage and the runtime stage share one glibc and one set of library versions.
+FROM swift:6.3.1-bookworm AS build
+
+# Headers and pkg-config files for the C libraries: libmicrohttpd (the CMicroHTTPD system-library
+# target finds it through pkg-config) and OpenBLAS.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmicrohttpd-dev libopenblas-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+
+# The manifest alone first (and Package.resolved when the build context has one), so the
+# dependency checkout is a layer of its own that source edits do not invalidate.
+COPY Package.* ./
+RUN swift package resolve
+
+# SwiftPM loads every target the manifest names when it builds, test targets included, so Tests/
+# comes along even though nothing in it is built into the image.
+COPY Sources ./Sources
+COPY Tests ./Tests
+# Embedded into the binary at build time: Sources/BackpropAPI/Resources/openapi.yaml is a
+# relative link to this file (COPY keeps links as links).
+COPY openapi.yaml ./
+
+RUN swift build -c release --static-swift-stdlib --product backprop-server \
+    && mkdir -p /out \
+    && cp .build/release/backprop-server /out/backprop-server
+
+# ---- runtime ----------------------------------------------------------------------------------
+FROM debian:bookworm-slim
+
+# What the binary links dynamically besides glibc (checked with ldd on a --static-swift-stdlib
+# build on Debian 12): libmicrohttpd.so.12 (libmicrohttpd12, brings libgnutls30),
+# libopenblas.so.0 (libopenblas0-pthread, brings libgfortran5; its postinst installs the
+# libopenblas.so.0 alternative), libstdc++.so.6 and libgcc_s.so.1 (libstdc++6, libgcc-s1; already
+# in the slim image because apt needs them, listed so the dependency is written down).
+# curl is for HEALTHCHECK only: a real HTTP client that checks the status code and honours a
+# timeout, for a few MB more (libcurl4 and its libraries). (bash's /dev/tcp would avoid it but cannot time out or parse a
+# response properly; a --healthcheck mode in the server would test the binary, not the socket.)
+# The user has a fixed numeric id so Kubernetes' runAsNonRoot can verify it (deploy/kubernetes.yaml).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libmicrohttpd12 libopenblas0-pthread libstdc++6 libgcc-s1 curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin backprop
+
+WORKDIR /app
+COPY --from=build /out/backprop-server /app/backprop-server
+# The server serves the copy embedded at build time; this one is for people who `docker cp` it out.
+COPY openapi.yaml /app/openapi.yaml
+
+USER 10001:10001
+
+# The server binds 127.0.0.1 by default, which inside a container is unreachable from outside it.
+# Binding all interfaces here is on purpose: the container's network namespace is the boundary,
+# and what reaches it is decided by `docker run -p` / the Kubernetes Service.
+ENV BACKPROP_HOST=0.0.0.0 \
+    BACKPROP_PORT=8080
+EXPOSE 8080
+
+# Shell form so that a BACKPROP_PORT given at `docker run -e` is honoured.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
+    CMD curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${BACKPROP_PORT:-8080}/healthz" || exit 1
+
+# SIGTERM (docker stop) drains the requests in flight and exits 0; give it time with
+# `docker stop -t 35` if requests can be long (the server waits up to 30 s by default).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/app/backprop-server"]
