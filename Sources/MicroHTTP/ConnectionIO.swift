@@ -1,0 +1,58 @@
+// The C-facing edge of a request: reading the head out of an MHD_Connection and queueing an
+// HTTPResponse on it. No decisions are made here; RequestFlow decides what to read and send.
+internal import CMicroHTTPD
+
+enum ConnectionIO {
+    /// Fills `state.head` with method, path, raw query and the headers of the request on
+    /// `connection`. Headers arrive via `microHTTPCollectHeader`: MHD only offers an iterator.
+    static func readHead(
+        of connection: OpaquePointer, into state: RequestState, method: String, path: String
+    ) {
+        state.head = HTTPRequest(method: method, path: path, query: state.rawQuery)
+        let context = Unmanaged.passUnretained(state).toOpaque()  // only used during the call
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, microHTTPCollectHeader, context)
+    }
+
+    /// The announced Content-Length, or nil (chunked, absent, or not a number).
+    static func contentLength(of connection: OpaquePointer) -> UInt64? {
+        guard let value = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else {
+            return nil
+        }
+        return UInt64(String(cString: value).trimmingSpaces)
+    }
+
+    /// Builds an MHD response from `response`, queues it, and drops our reference to it.
+    /// Must run on the MHD thread that called the access handler. Returns false if MHD refused.
+    static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> Bool {
+        // MUST_COPY: MHD owns its copy, so the Swift array's lifetime does not matter. One memcpy
+        // per response is cheap next to producing the body.
+        let created = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse = created else { return false }
+        defer { MHD_destroy_response(mhdResponse) }  // the queue holds its own reference
+        for (name, value) in response.headers where !isFraming(name) {
+            if MHD_add_response_header(mhdResponse, name, value) != .YES {
+                StandardError.writeLine("MicroHTTP: dropped invalid response header \"\(name)\"")
+            }
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse) == .YES
+    }
+
+    /// Headers MHD derives from the body itself; a second, different value would desync framing.
+    private static func isFraming(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered == "content-length" || lowered == "transfer-encoding"
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    fileprivate var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }),
+              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return self[first...last]
+    }
+}

@@ -1,0 +1,44 @@
+// How a ServerConfiguration becomes MHD's flags and option values, and which values are
+// refused before MHD sees them. The options themselves are passed in shim.h's start wrapper.
+internal import CMicroHTTPD
+
+extension ServerConfiguration {
+    /// Rejects values MHD would misread once narrowed to C's unsigned int or uint16_t.
+    func validate() throws {
+        func check(_ ok: Bool, _ what: String) throws {
+            if !ok { throw HTTPServerError.invalidConfiguration(what) }
+        }
+        let cUInt = Int(UInt32.max)
+        try check((0...65535).contains(port), "port \(port) is outside 0...65535")
+        try check(threadModel == .threadPerConnection || (1...1024).contains(threads),
+                  "threads \(threads) is outside 1...1024")
+        try check(maxBodyBytes >= 0, "maxBodyBytes \(maxBodyBytes) is negative")
+        try check((0...cUInt).contains(connectionTimeoutSeconds),
+                  "connectionTimeoutSeconds \(connectionTimeoutSeconds) is out of range")
+        try check((1...cUInt).contains(connectionLimit), "connectionLimit \(connectionLimit) is out of range")
+        try check((1...cUInt).contains(perIPConnectionLimit),
+                  "perIPConnectionLimit \(perIPConnectionLimit) is out of range")
+    }
+
+    /// MHD_OPTION_THREAD_POOL_SIZE, or 0 for none: one polling thread needs no pool, and
+    /// thread-per-connection forbids one.
+    var threadPoolSize: UInt32 {
+        threadModel == .pool && threads > 1 ? UInt32(threads) : 0
+    }
+
+    /// MHD_FLAG bits for this configuration.
+    func daemonFlags(ipv6: Bool) -> UInt32 {
+        // ITC is what makes MHD_quiesce_daemon possible with internal threads.
+        var flags = MHD_USE_ERROR_LOG.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+            | MHD_USE_ITC.rawValue
+        switch threadModel {
+        case .pool:
+            flags |= MHD_USE_EPOLL.rawValue
+        case .threadPerConnection:
+            // poll, not MHD's default select, which fails past FD_SETSIZE (1024) descriptors.
+            flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue
+        }
+        if ipv6 { flags |= MHD_USE_IPv6.rawValue }  // IPv6 only: "::" does not also take IPv4
+        return flags
+    }
+}

@@ -1,0 +1,37 @@
+// An HTTP request as the application sees it: a plain value, built by the server once the whole
+// body has arrived, or directly by tests of the layers above. It holds no C types and no socket.
+
+/// One HTTP request with its complete body.
+public struct HTTPRequest: Sendable {
+    /// The method as sent, e.g. `"GET"`, `"POST"`.
+    public var method: String
+    /// The URL path without the query, percent-decoded by libmicrohttpd, e.g. `"/step"`.
+    public var path: String
+    /// The raw query string (after `?`, not decoded), or nil when the URL has no `?`.
+    public var query: String?
+    /// Header fields in arrival order; names are lowercased, values are as sent.
+    public var headers: [(name: String, value: String)]
+    /// The body bytes, de-chunked. Empty when there is no body.
+    public var body: [UInt8]
+
+    public init(
+        method: String,
+        path: String,
+        query: String? = nil,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = []
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        // Lowercased here too, so that requests built in tests behave like ones from the wire.
+        self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        self.body = body
+    }
+
+    /// The value of the first header field called `name`, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name == wanted }?.value
+    }
+}

@@ -1,0 +1,89 @@
+// The access handler's three phases for one request: head (first call), body chunks, and the
+// final call that answers. This is the only place that decides between respond and bodyTooLarge.
+// It does not parse HTTP (libmicrohttpd does) and does not build MHD responses (ConnectionIO).
+internal import CMicroHTTPD
+
+extension ServerContext {
+    /// One call of MHD's access handler for the request whose state is `state`.
+    func handle(
+        connection: OpaquePointer,
+        state: RequestState,
+        url: UnsafePointer<CChar>?,
+        method: UnsafePointer<CChar>?,
+        uploadData: UnsafePointer<CChar>?,
+        uploadDataSize: UnsafeMutablePointer<Int>
+    ) -> MHD_Result {
+        let limit = configuration.maxBodyBytes
+        switch state.phase {
+        case .awaitingHead:
+            // First call: headers are complete, no body byte has been read (nor 100 Continue sent).
+            ConnectionIO.readHead(
+                of: connection, into: state,
+                method: method.map { String(cString: $0) } ?? "",
+                path: url.map { String(cString: $0) } ?? "")
+            state.phase = .receivingBody
+            if let announced = ConnectionIO.contentLength(of: connection) {
+                if announced > UInt64(limit) {
+                    // Answering now makes MHD skip 100 Continue and discard the body unread.
+                    return answer(handler.bodyTooLarge(state.head, limit: limit), state, connection)
+                }
+                // Virtual memory only until touched; bounded by the limit checked just above.
+                state.body.reserveCapacity(Int(announced))
+            }
+            return .YES
+
+        case .receivingBody, .discardingBody:
+            let size = uploadDataSize.pointee
+            if size > 0 {
+                if state.phase == .receivingBody {
+                    if state.body.count + size > limit {
+                        // A chunked body outgrew the limit; MHD can only be answered at the end.
+                        state.phase = .discardingBody
+                        state.body = []
+                    } else if let uploadData {
+                        state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: size))
+                    }
+                }
+                // Everything was consumed. Never report more than MHD offered: it would abort.
+                uploadDataSize.pointee = 0
+                return .YES
+            }
+            // Final call: the whole body is here (or was discarded).
+            if state.phase == .discardingBody {
+                return answer(handler.bodyTooLarge(state.head, limit: limit), state, connection)
+            }
+            var request = state.head
+            request.body = state.body
+            state.body = []
+            return answer(handler.respond(to: request), state, connection)
+
+        case .answered:
+            // MHD stops calling once a response is queued; should it not, there is nothing to add.
+            uploadDataSize.pointee = 0
+            return .YES
+        }
+    }
+
+    /// Queues `response` on this MHD thread and writes the access-log line.
+    private func answer(
+        _ response: HTTPResponse, _ state: RequestState, _ connection: OpaquePointer
+    ) -> MHD_Result {
+        state.phase = .answered
+        var response = response
+        if !(200...599).contains(response.status) {
+            // 1xx and out-of-range codes would break the exchange; say so rather than send them.
+            StandardError.writeLine(
+                "MicroHTTP: handler returned status \(response.status) for "
+                    + "\(state.head.method) \(state.head.path); sending 500 instead")
+            response = HTTPResponse(status: 500)
+        }
+        let queued = ConnectionIO.queue(response, on: connection)
+        if configuration.accessLog {
+            StandardError.writeLine(StandardError.accessLogLine(
+                method: state.head.method, path: state.head.path, status: response.status,
+                duration: .now - state.arrival, bytesOut: response.body.count))
+        }
+        // NO makes MHD close the connection, the only sane reaction to a response it refused.
+        return queued ? .YES : .NO
+    }
+}

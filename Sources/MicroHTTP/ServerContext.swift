@@ -1,0 +1,45 @@
+// Everything libmicrohttpd's callbacks can reach through their `cls` pointer: settings, the
+// handler, the in-flight count, and the birth and death of per-request state.
+// It does not own the daemon; HTTPServer does, and keeps this object retained while it runs.
+import Synchronization
+
+/// Shared, immutable-or-synchronized state of one server, reachable from any MHD thread.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let handler: any HTTPHandler
+    /// Requests between their request line and MHD's completion notice.
+    let inFlight = Atomic<Int>(0)
+    /// The last message libmicrohttpd logged: the best explanation when MHD_start_daemon fails.
+    let lastLibraryMessage = Locked<String?>(nil)
+
+    init(configuration: ServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    // MARK: Request lifecycle (the only passRetained / release pair for RequestState)
+
+    /// Request line received: creates the request's state and returns it retained, to be kept
+    /// by MHD in `*con_cls` until `endRequest`.
+    func beginRequest(rawURI: String?) -> UnsafeMutableRawPointer {
+        inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        return Unmanaged.passRetained(RequestState(rawURI: rawURI)).toOpaque()
+    }
+
+    /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out, or the
+    /// daemon stopped). Balances `beginRequest`.
+    func endRequest(_ state: UnsafeMutableRawPointer) {
+        Unmanaged<RequestState>.fromOpaque(state).release()
+        inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+    }
+
+    // MARK: Messages from libmicrohttpd
+
+    /// MHD_OPTION_EXTERNAL_LOGGER: prefix and forward to stderr, and keep for error reports.
+    func libraryMessage(_ message: String) {
+        var text = Substring(message)
+        while text.last == "\n" { text = text.dropLast() }
+        lastLibraryMessage.withLock { $0 = String(text) }
+        StandardError.writeLine("libmicrohttpd: \(text)")
+    }
+}

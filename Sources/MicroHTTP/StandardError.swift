@@ -1,0 +1,35 @@
+// Lines to stderr: the access log and libmicrohttpd's own messages. One write(2) per line, so
+// lines from concurrent MHD threads never interleave mid-line. Not a logging framework.
+import Glibc
+
+enum StandardError {
+    /// Writes `line` plus a newline (unless it already ends with one) in a single write(2).
+    static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            // A short write on a pipe is possible; finish the line rather than drop its tail.
+            while offset < raw.count {
+                let written = write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// `POST /step 200 0.42ms 1234B`
+    static func accessLogLine(
+        method: String, path: String, status: Int, duration: Duration, bytesOut: Int
+    ) -> String {
+        let (seconds, attoseconds) = duration.components
+        // Hundredths of a millisecond, rounded, without Foundation's formatter.
+        let hundredths = seconds * 100_000 + (attoseconds + 5_000_000_000_000) / 10_000_000_000_000
+        let fraction = hundredths % 100
+        let milliseconds = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        return "\(method) \(path) \(status) \(milliseconds)ms \(bytesOut)B"
+    }
+}
