@@ -30,7 +30,12 @@ let package = Package(
         ),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
-        .target(name: "BackpropAPI", dependencies: ["Backprop", "JSONCodec", "MicroHTTP"]),
+        .target(
+            name: "BackpropAPI",
+            dependencies: ["Backprop", "JSONCodec", "MicroHTTP"],
+            // Resources/openapi.yaml is a link to the repository's openapi.yaml.
+            resources: [.embedInCode("Resources/openapi.yaml")]
+        ),
         .executableTarget(
             name: "backprop-server",
             dependencies: [
@@ -40,12 +45,12 @@ let package = Package(
         ),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
-        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
-        .testTarget(name: "BackpropAPITests", dependencies: ["BackpropAPI", "Backprop", "JSONCodec"]),
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: ["BackpropAPI", "JSONCodec"],
-            resources: []
-        ),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "HTTPTestClient"]),
+        // Test support, not shipped: a raw-socket HTTP client, and the request table shared by
+        // the in-process and the over-HTTP API tests.
+        .target(name: "HTTPTestClient", path: "Tests/HTTPTestClient"),
+        .target(name: "APITestCases", dependencies: ["HTTPTestClient"], path: "Tests/APITestCases"),
+        .testTarget(name: "BackpropAPITests", dependencies: ["BackpropAPI", "Backprop", "MicroHTTP", "APITestCases"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["APITestCases", "backprop-server"]),
     ]
 )

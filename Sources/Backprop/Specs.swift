@@ -28,14 +28,14 @@ public enum SamplesSpec: Sendable, Equatable {
     case single([Double])
     case batch([[Double]])
 
-    var rows: [[Double]] {
+    public var rows: [[Double]] {
         switch self {
         case .single(let v): [v]
         case .batch(let m): m
         }
     }
 
-    var isBatch: Bool {
+    public var isBatch: Bool {
         if case .batch = self { return true }
         return false
     }

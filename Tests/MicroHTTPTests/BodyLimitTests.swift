@@ -1,5 +1,6 @@
 // maxBodyBytes: an announced oversize body is refused before it is sent; a chunked one that
 // grows too large is drained and refused at the end; a body exactly at the limit is fine.
+import HTTPTestClient
 import MicroHTTP
 import Testing
 

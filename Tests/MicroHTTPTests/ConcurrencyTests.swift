@@ -1,5 +1,6 @@
 // Many clients at once: every one of 200 simultaneous requests is answered with its own body,
 // which would fail if per-request state leaked between connections or threads.
+import HTTPTestClient
 import Foundation
 import MicroHTTP
 import Testing

@@ -1,5 +1,6 @@
 // Round trips through a real server on 127.0.0.1: what the client sends is what the handler
 // sees, and what the handler returns is what the client receives, for every way of sending.
+import HTTPTestClient
 import MicroHTTP
 import Testing
 

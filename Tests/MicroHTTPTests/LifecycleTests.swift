@@ -1,5 +1,6 @@
 // Start and stop: the bound port is real, a taken port is a clear error, shutdown waits for a
 // request still uploading and then refuses connections, and a deadline cuts stragglers off.
+import HTTPTestClient
 import Foundation
 import Glibc
 import MicroHTTP

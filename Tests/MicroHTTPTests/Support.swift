@@ -1,5 +1,6 @@
 // Test fixtures: an echo handler that reflects what the server handed it, a way to start a
 // server on 127.0.0.1 port 0, and bounded polling. Nothing here talks HTTP on the wire.
+import HTTPTestClient
 import Foundation
 import Glibc
 import MicroHTTP

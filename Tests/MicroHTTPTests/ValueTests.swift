@@ -1,5 +1,6 @@
 // In-process tests of the plain values and formatting: no socket, no daemon.
 @testable import MicroHTTP
+import HTTPTestClient
 import Testing
 
 @Suite struct ValueTests {

@@ -3,12 +3,12 @@
 // It is not a general client: no TLS, no redirects, one response parsed at a time.
 import Glibc
 
-enum RawHTTPError: Error, CustomStringConvertible {
+public enum RawHTTPError: Error, CustomStringConvertible {
     case socket(Int32), connect(Int32), send(Int32), receive(Int32)
     case closedEarly(String)
     case malformed(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .socket(let e): return "socket: \(String(cString: strerror(e)))"
         case .connect(let e): return "connect: \(String(cString: strerror(e)))"
@@ -19,7 +19,7 @@ enum RawHTTPError: Error, CustomStringConvertible {
         }
     }
 
-    var errnoCode: Int32? {
+    public var errnoCode: Int32? {
         switch self {
         case .socket(let e), .connect(let e), .send(let e), .receive(let e): return e
         default: return nil
@@ -28,23 +28,29 @@ enum RawHTTPError: Error, CustomStringConvertible {
 }
 
 /// One parsed response.
-struct RawResponse {
-    var status: Int
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
-        headers.first { $0.name == name.lowercased() }?.value
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
-    var text: String { String(decoding: body, as: UTF8.self) }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// One TCP connection to 127.0.0.1 with send and receive timeouts, so no test can hang.
-final class RawHTTPConnection {
+public final class RawHTTPConnection {
     private var fd: Int32
     private var pending: [UInt8] = []  // received but not yet parsed
 
-    init(port: Int, timeoutSeconds: Int = 10) throws {
+    public init(port: Int, timeoutSeconds: Int = 10) throws {
         fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.socket(errno) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -72,12 +78,12 @@ final class RawHTTPConnection {
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes {
@@ -91,10 +97,10 @@ final class RawHTTPConnection {
         }
     }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Sends `bytes` in `pieces` roughly equal parts with `pauseMicroseconds` between them.
-    func sendSlowly(_ bytes: [UInt8], pieces: Int, pauseMicroseconds: UInt32) throws {
+    public func sendSlowly(_ bytes: [UInt8], pieces: Int, pauseMicroseconds: UInt32) throws {
         let size = max(1, (bytes.count + pieces - 1) / pieces)
         var offset = 0
         while offset < bytes.count {
@@ -107,7 +113,7 @@ final class RawHTTPConnection {
 
     /// Reads exactly one response (a 100 Continue counts as one). The body is delimited by
     /// Content-Length, or by the server closing the connection when there is none.
-    func readResponse() throws -> RawResponse {
+    public func readResponse() throws -> RawResponse {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         var headEnd: Int? = pending.firstRange(of: separator)?.lowerBound
         while headEnd == nil {
@@ -150,7 +156,7 @@ final class RawHTTPConnection {
 
     /// True when the server closes the connection cleanly before the receive timeout; any data
     /// still arriving is discarded.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         do {
             while try receiveMore() {}
             return true
@@ -177,10 +183,10 @@ final class RawHTTPConnection {
 
 // MARK: - Building requests
 
-enum RawHTTP {
+public enum RawHTTP {
     /// A request head. `Connection: close` unless `keepAlive`, so each test's exchange is
     /// self-contained and the server's close is observable.
-    static func head(
+    public static func head(
         _ method: String, _ target: String, headers: [(String, String)] = [], keepAlive: Bool = false
     ) -> String {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -190,7 +196,7 @@ enum RawHTTP {
     }
 
     /// `body` in chunked transfer coding, `chunkSize` bytes per chunk, with the final 0 chunk.
-    static func chunked(_ body: [UInt8], chunkSize: Int) -> [UInt8] {
+    public static func chunked(_ body: [UInt8], chunkSize: Int) -> [UInt8] {
         var out: [UInt8] = []
         var offset = 0
         while offset < body.count {
@@ -202,7 +208,7 @@ enum RawHTTP {
     }
 
     /// Connects, sends one request with a Content-Length body, reads the response, closes.
-    static func exchange(
+    public static func exchange(
         port: Int, _ method: String, _ target: String,
         headers: [(String, String)] = [], body: [UInt8] = []
     ) throws -> RawResponse {

@@ -1,0 +1,137 @@
+// The one error type of the API edge, and its one body: application/problem+json (RFC 9457) with
+// JSON Pointers into the request. Every failure of every route becomes one of these; a 5xx is a bug.
+// Not where errors are detected: the wire decoder and the core do that.
+
+import Backprop
+import JSONCodec
+
+/// A failed request: status, RFC 9457 fields, and the fields to fix.
+public struct APIError: Error, Sendable {
+    public var status: Int
+    /// A URI naming the problem kind (`about:blank` when the status says it all).
+    public var type: String
+    public var title: String
+    public var detail: String
+    /// Each field to fix: a JSON Pointer into the request and what is wrong there.
+    public var errors: [(pointer: String, detail: String)]
+    /// Extra response headers (e.g. `Allow` on a 405).
+    public var headers: [(name: String, value: String)] = []
+
+    public init(status: Int, type: String = "about:blank", title: String, detail: String,
+                errors: [(pointer: String, detail: String)] = [], headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.type = type
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+}
+
+/// The problem kinds this service reports, as `type` URIs (listed in openapi.yaml).
+enum ProblemType {
+    static let malformedJSON = "urn:backprop:problem:malformed-json"
+    static let invalidField = "urn:backprop:problem:invalid-field"
+    static let shapeMismatch = "urn:backprop:problem:shape-mismatch"
+    static let limitExceeded = "urn:backprop:problem:limit-exceeded"
+    static let nonFinite = "urn:backprop:problem:non-finite"
+}
+
+extension APIError {
+    /// 400: the body is not JSON, or a field has the wrong JSON type or is missing.
+    static func badField(_ pointer: String, _ detail: String) -> APIError {
+        APIError(status: 400, type: ProblemType.invalidField, title: "Invalid request field",
+                 detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+    }
+
+    static func malformedJSON(_ e: JSONSyntaxError) -> APIError {
+        let detail = "line \(e.line), column \(e.column): \(e.message)"
+        return APIError(status: 400, type: ProblemType.malformedJSON, title: "Malformed JSON",
+                        detail: "The body is not valid JSON: \(detail)", errors: [(e.path, detail)])
+    }
+
+    /// 422 from the core: the request is well-formed JSON but cannot be used as it is.
+    init(_ e: BackpropError) {
+        let (type, title): (String, String) = switch e.kind {
+        case .invalidValue: (ProblemType.invalidField, "Invalid value")
+        case .shapeMismatch: (ProblemType.shapeMismatch, "Shapes do not fit")
+        case .limitExceeded: (ProblemType.limitExceeded, "Request exceeds the limits")
+        case .nonFinite: (ProblemType.nonFinite, "Non-finite result")
+        }
+        let errors = e.issues.map { (pointer: $0.path.jsonPointer, detail: $0.message) }
+        let first = errors[0]
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more in errors)" : ""
+        self.init(status: 422, type: type, title: title, detail: "\(display(first.pointer)): \(first.detail)\(more)", errors: errors)
+    }
+
+    static func notFound(_ path: String) -> APIError {
+        APIError(status: 404, title: "Not Found", detail: "No route \(path). Routes: \(Route.allCases.map(\.path).joined(separator: ", ")).")
+    }
+
+    static func methodNotAllowed(_ method: String, _ route: Route) -> APIError {
+        let allow = route.allowedMethods.joined(separator: ", ")
+        return APIError(status: 405, title: "Method Not Allowed", detail: "\(route.path) accepts \(allow), not \(method).",
+                        headers: [("Allow", allow)])
+    }
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(status: 413, title: "Content Too Large",
+                 detail: "The body is larger than this server accepts (\(limit) bytes; see --max-body-bytes).")
+    }
+
+    /// The problem+json body.
+    var body: [UInt8] {
+        var w = JSONWriter(reservingCapacity: 256)
+        w.beginObject()
+        w.key("type"); w.string(type)
+        w.key("title"); w.string(title)
+        w.key("status"); w.number(Double(status))
+        w.key("detail"); w.string(detail)
+        if !errors.isEmpty {
+            w.key("errors")
+            w.beginArray()
+            for e in errors {
+                w.beginObject()
+                w.key("pointer"); w.string(e.pointer)
+                w.key("detail"); w.string(e.detail)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.endObject()
+        return w.bytes
+    }
+}
+
+/// A pointer as a person reads it in a sentence: the root is "(body)".
+private func display(_ pointer: String) -> String {
+    pointer.isEmpty ? "(body)" : pointer
+}
+
+extension FieldPath {
+    /// RFC 6901: `network.layers[1].weights[0]` → `/network/layers/1/weights/0` (`~` → `~0`, `/` → `~1`).
+    public var jsonPointer: String {
+        var out = ""
+        for c in components {
+            switch c {
+            case .key(let k): out += "/" + escapePointerToken(k)
+            case .index(let i): out += "/\(i)"
+            }
+        }
+        return out
+    }
+}
+
+/// RFC 6901 token escaping: `~` → `~0`, `/` → `~1`.
+func escapePointerToken(_ key: String) -> String {
+    guard key.contains(where: { $0 == "~" || $0 == "/" }) else { return key }
+    var out = ""
+    for ch in key {
+        switch ch {
+        case "~": out += "~0"
+        case "/": out += "~1"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

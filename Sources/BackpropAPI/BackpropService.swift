@@ -1,0 +1,75 @@
+// The service as an HTTP handler: a request value in, a response value out. Routes, CORS and
+// error mapping live here; each route's work is one function in Handlers.swift. Runs on the HTTP
+// server's threads and keeps no state between requests.
+
+import Backprop
+import JSONCodec
+import MicroHTTP
+
+/// The Backprop service. Stateless: every request carries its whole network.
+public struct BackpropService: HTTPHandler {
+    public let configuration: ServiceConfiguration
+    let cors: CORSPolicy
+
+    public init(configuration: ServiceConfiguration = .init()) {
+        self.configuration = configuration
+        self.cors = CORSPolicy(origins: configuration.corsOrigins)
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        var response: HTTPResponse
+        do {
+            response = try route(request)
+        } catch {
+            response = problem(error)
+        }
+        response.headers.append(contentsOf: cors.headers(for: request))
+        return response
+    }
+
+    public func bodyTooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
+        var response = problem(.bodyTooLarge(limit: limit))
+        response.headers.append(contentsOf: cors.headers(for: request))
+        return response
+    }
+
+    /// The route table, as one exhaustive switch.
+    private func route(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        guard let route = Route(path: request.path) else { throw .notFound(request.path) }
+        if request.method == "OPTIONS" { return cors.preflight(request, route: route) }
+        guard route.allowedMethods.contains(request.method) else { throw .methodNotAllowed(request.method, route) }
+
+        switch route {
+        case .forward: return json(try Handlers.forward(try body(request), configuration))
+        case .gradients: return json(try Handlers.gradients(try body(request), configuration))
+        case .step: return json(try Handlers.step(try body(request), configuration))
+        case .explain: return json(try Handlers.explain(try body(request), configuration))
+        case .initialize: return json(try Handlers.initialize(try body(request), configuration))
+        case .healthz: return json(ResponseBody.health)
+        case .openapi: return HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes)
+        }
+    }
+
+    /// The request body parsed as a JSON object (the one place JSON text is read).
+    private func body(_ request: HTTPRequest) throws(APIError) -> FieldObject {
+        let value: JSONValue
+        do {
+            value = try JSONReader.parse(request.body, limits: .init(maxDepth: configuration.maxJSONDepth))
+        } catch {
+            if request.body.isEmpty {
+                throw APIError(status: 400, type: ProblemType.malformedJSON, title: "Malformed JSON",
+                               detail: "The body is empty; send a JSON object (see GET /openapi.yaml).")
+            }
+            throw .malformedJSON(error)
+        }
+        return try Field(value, at: "").object()
+    }
+
+    private func json(_ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    private func problem(_ e: APIError) -> HTTPResponse {
+        HTTPResponse(status: e.status, headers: [("Content-Type", "application/problem+json")] + e.headers, body: e.body)
+    }
+}

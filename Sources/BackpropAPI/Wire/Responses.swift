@@ -1,0 +1,161 @@
+// The response bodies, written straight from the core's results into one JSON byte buffer.
+// Per-sample quantities mirror the request's form: a vector for `input`, a matrix for `inputs`.
+// Key order follows api-contract.md so a person reading curl output sees it in the documented order.
+
+import Backprop
+import JSONCodec
+
+extension JSONWriter {
+    /// A per-sample quantity: row 0 as a vector for a single sample, all rows for a batch.
+    mutating func samples(_ m: Matrix, batch: Bool) {
+        if !batch {
+            numbers(m.storage[0..<m.cols])
+            return
+        }
+        beginArray()
+        for n in 0..<m.rows { numbers(m.storage[n * m.cols ..< (n + 1) * m.cols]) }
+        endArray()
+    }
+
+    /// A parameter matrix (weights or their gradients), always row by row.
+    mutating func matrix(_ m: Matrix) {
+        beginArray()
+        for j in 0..<m.rows { numbers(m.storage[j * m.cols ..< (j + 1) * m.cols]) }
+        endArray()
+    }
+
+    /// A network in the request's own shape: biases exactly where they were.
+    mutating func network(_ network: Network) {
+        beginObject()
+        key("layers")
+        beginArray()
+        for layer in network.layers {
+            beginObject()
+            key("weights"); matrix(layer.weights)
+            if let b = layer.biases { key("biases"); numbers(b) }
+            key("activation"); string(layer.activation.rawValue)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+
+    /// The per-layer objects of /gradients and /step.
+    mutating func gradientLayers(_ layers: [LayerGradients], batch: Bool) {
+        beginArray()
+        for g in layers {
+            beginObject()
+            key("weightedSums"); samples(g.weightedSums, batch: batch)
+            key("outputs"); samples(g.outputs, batch: batch)
+            key("deltas"); samples(g.deltas, batch: batch)
+            key("weightGradients"); matrix(g.weightGradients)
+            if let db = g.biasGradients { key("biasGradients"); numbers(db) }
+            endObject()
+        }
+        endArray()
+    }
+}
+
+/// A capacity guess for a response: about 20 bytes per number written.
+func estimatedBytes(numbers: Int) -> Int {
+    min(64 + numbers * 20, 1 << 30)
+}
+
+enum ResponseBody {
+    /// /forward: `output`, `layers` (weightedSums, outputs), `loss` when a target was sent.
+    static func forward(_ r: ForwardResult, batch: Bool) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: r.layers.reduce(0) { $0 + 2 * $1.outputs.storage.count }))
+        w.beginObject()
+        w.key("output"); w.samples(r.output, batch: batch)
+        w.key("layers")
+        w.beginArray()
+        for l in r.layers {
+            w.beginObject()
+            w.key("weightedSums"); w.samples(l.weightedSums, batch: batch)
+            w.key("outputs"); w.samples(l.outputs, batch: batch)
+            w.endObject()
+        }
+        w.endArray()
+        if let loss = r.loss { w.key("loss"); w.number(loss) }
+        w.endObject()
+        return w.bytes
+    }
+
+    /// /gradients: `loss`, `output`, `layers`.
+    static func gradients(_ r: GradientsResult, batch: Bool) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: gradientNumbers(r.layers)))
+        w.beginObject()
+        w.key("loss"); w.number(r.loss)
+        w.key("output"); w.samples(r.output, batch: batch)
+        w.key("layers"); w.gradientLayers(r.layers, batch: batch)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// /step: `network`, `loss`, `losses`, `finalLoss`, and `layers` unless details are off.
+    static func step(_ r: StepResult, batch: Bool, details: Bool) -> [UInt8] {
+        let size = r.network.parameterCount + r.losses.count + (details ? gradientNumbers(r.lastGradients.layers) : 0)
+        var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: size))
+        w.beginObject()
+        w.key("network"); w.network(r.network)
+        w.key("loss"); w.number(r.loss)
+        w.key("losses"); w.numbers(r.losses)
+        w.key("finalLoss"); w.number(r.finalLoss)
+        if details { w.key("layers"); w.gradientLayers(r.lastGradients.layers, batch: batch) }
+        w.endObject()
+        return w.bytes
+    }
+
+    /// /init: `{ "network": … }`.
+    static func initialize(_ network: Network) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: network.parameterCount))
+        w.beginObject()
+        w.key("network"); w.network(network)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// /explain: the weight, gradient, update, chain-rule factors, delta, and the derivation.
+    static func explain(_ e: Explanation) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 2048)
+        w.beginObject()
+        w.key("weight")
+        w.beginObject()
+        w.key("layer"); w.number(Double(e.weight.layer))
+        w.key("unit"); w.number(Double(e.weight.unit))
+        w.key("input"); w.number(Double(e.weight.input))
+        w.key("symbol"); w.string(e.weightSymbol)
+        w.key("value"); w.number(e.weightValue)
+        w.endObject()
+        w.key("gradient"); w.number(e.gradient)
+        w.key("updated"); w.number(e.updated)
+        w.key("factors")
+        w.beginArray()
+        for f in e.factors {
+            w.beginObject()
+            w.key("symbol"); w.string(f.symbol)
+            w.key("expression"); w.string(f.expression)
+            w.key("latex"); w.string(f.latex)
+            w.key("value"); w.number(f.value)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("delta")
+        w.beginObject()
+        w.key("symbol"); w.string(e.deltaSymbol)
+        w.key("value"); w.number(e.deltaValue)
+        w.endObject()
+        w.key("latex"); w.string(e.latex)
+        w.key("text"); w.string(e.text)
+        if let note = e.note { w.key("note"); w.string(note) }
+        w.endObject()
+        return w.bytes
+    }
+
+    /// /healthz.
+    static let health: [UInt8] = Array(#"{"status":"ok"}"#.utf8)
+
+    private static func gradientNumbers(_ layers: [LayerGradients]) -> Int {
+        layers.reduce(0) { $0 + 3 * $1.outputs.storage.count + $1.weightGradients.storage.count + ($1.biasGradients?.count ?? 0) }
+    }
+}

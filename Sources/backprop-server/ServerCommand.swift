@@ -1,0 +1,156 @@
+// The command line of backprop-server. Every flag can also come from an environment variable
+// (BACKPROP_ + the flag in upper snake case); a flag given on the command line wins.
+
+import ArgumentParser
+import Backprop
+import BackpropAPI
+import Glibc
+import MicroHTTP
+
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop-server",
+        abstract: "Backpropagation over HTTP: send a network with inputs and targets, get every quantity of the backward pass.",
+        discussion: """
+            Routes: POST /forward, /gradients, /step, /explain, /init; GET /healthz, /openapi.yaml.
+            Every option can also be set by an environment variable, named after the option:
+            BACKPROP_HOST, BACKPROP_PORT, BACKPROP_THREADS, BACKPROP_MAX_BODY_BYTES, … (the command
+            line wins). Prints "listening on http://HOST:PORT" once ready; logs go to standard error.
+            SIGTERM or SIGINT stops accepting, finishes requests in flight, and exits 0.
+            """
+    )
+
+    @Option(help: "Address to bind. Default 127.0.0.1 (this machine only); 0.0.0.0 for all interfaces. [env BACKPROP_HOST]")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one (the real port is printed). Default 8080. [env BACKPROP_PORT]")
+    var port: Int?
+
+    @Option(help: "Worker threads serving requests. Default: the number of CPU cores. [env BACKPROP_THREADS]")
+    var threads: Int?
+
+    @Option(help: "Largest request body in bytes; larger ones get 413. Default 33554432 (32 MiB). [env BACKPROP_MAX_BODY_BYTES]")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Most parameters (weights + biases) in one network. Default 2000000. [env BACKPROP_MAX_PARAMETERS]")
+    var maxParameters: Int?
+
+    @Option(help: "Most samples in one batch. Default 10000. [env BACKPROP_MAX_BATCH]")
+    var maxBatch: Int?
+
+    @Option(help: "Most gradient steps in one /step request. Default 100000. [env BACKPROP_MAX_STEPS]")
+    var maxSteps: Int?
+
+    @Option(help: "Most work in one request, counted as parameters × samples × (steps + 1). Default 1000000000. [env BACKPROP_MAX_WORK]")
+    var maxWork: Int?
+
+    @Option(help: "Origin allowed to call from a browser (repeat the option, or comma-separate in the environment); * allows any. Default none. [env BACKPROP_CORS_ORIGIN]")
+    var corsOrigin: [String] = []
+
+    @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
+    var connectionTimeout: Int?
+
+    @Option(help: "Most simultaneous connections. Default 512. [env BACKPROP_MAX_CONNECTIONS]")
+    var maxConnections: Int?
+
+    @Option(help: "Most simultaneous connections from one IP address. Default 128. [env BACKPROP_MAX_CONNECTIONS_PER_IP]")
+    var maxConnectionsPerIp: Int?
+
+    @Option(help: "Seconds to wait for requests in flight on SIGTERM/SIGINT. Default 30. [env BACKPROP_SHUTDOWN_TIMEOUT]")
+    var shutdownTimeout: Int?
+
+    @Flag(help: "Do not log one line per request to standard error. [env BACKPROP_QUIET=1]")
+    var quiet = false
+
+    func run() throws {
+        let env = Environment()
+        var http = ServerConfiguration()
+        http.host = host ?? env.string("BACKPROP_HOST") ?? "127.0.0.1"
+        http.port = try checked("port", port ?? env.int("BACKPROP_PORT") ?? 8080, 0...65535)
+        http.threads = try checked("threads", threads ?? env.int("BACKPROP_THREADS") ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 1...1024)
+        http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? (32 << 20), 1...(1 << 40))
+        http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? 30, 1...86_400)
+        http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? 512, 1...100_000)
+        http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? 128, 1...100_000)
+        http.accessLog = !(quiet || env.string("BACKPROP_QUIET").map { $0 == "1" || $0 == "true" } == true)
+
+        let defaults = Limits.default
+        let limits = Limits(
+            maxParameters: try checked("max-parameters", maxParameters ?? env.int("BACKPROP_MAX_PARAMETERS") ?? defaults.maxParameters, 1...Int.max),
+            maxBatch: try checked("max-batch", maxBatch ?? env.int("BACKPROP_MAX_BATCH") ?? defaults.maxBatch, 1...Int.max),
+            maxSteps: try checked("max-steps", maxSteps ?? env.int("BACKPROP_MAX_STEPS") ?? defaults.maxSteps, 1...Int.max),
+            maxWork: try checked("max-work", maxWork ?? env.int("BACKPROP_MAX_WORK") ?? defaults.maxWork, 1...Int.max)
+        )
+        let origins = corsOrigin.isEmpty ? (env.string("BACKPROP_CORS_ORIGIN")?.split(separator: ",").map { String($0).trimmed } ?? []) : corsOrigin
+        let drainSeconds = try checked("shutdown-timeout", shutdownTimeout ?? env.int("BACKPROP_SHUTDOWN_TIMEOUT") ?? 30, 0...3600)
+
+        // Block the stop signals before any server thread exists, so every thread inherits the
+        // mask and only sigwait below receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let service = BackpropService(configuration: ServiceConfiguration(limits: limits, corsOrigins: origins))
+        let server = HTTPServer(configuration: http, handler: service)
+        let boundPort: Int
+        do {
+            boundPort = try server.start()
+        } catch {
+            throw ServerStartFailure(message: "backprop-server: cannot listen on \(http.host):\(http.port): \(error)")
+        }
+        let shownHost = http.host.contains(":") ? "[\(http.host)]" : http.host
+        print("listening on http://\(shownHost):\(boundPort)")
+        fflush(nil)  // all streams: the line must reach a pipe before anyone waits on it
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logLine("backprop-server: signal \(received): no new connections; finishing \(server.inFlightRequests) request(s) in flight")
+        let drained = server.shutdown(timeoutSeconds: Double(drainSeconds))
+        logLine(drained ? "backprop-server: stopped cleanly" : "backprop-server: stopped with requests still in flight after \(drainSeconds) s")
+    }
+
+    private func checked(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws -> Int {
+        guard range.contains(value) else {
+            throw ValidationError("--\(name) must be in \(range.lowerBound)…\(range.upperBound), found \(value)")
+        }
+        return value
+    }
+}
+
+/// A start-up failure printed as one line, exit status 1.
+struct ServerStartFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Environment variables, read with the same checks as flags.
+struct Environment {
+    func string(_ name: String) -> String? {
+        guard let p = getenv(name) else { return nil }
+        let s = String(cString: p)
+        return s.isEmpty ? nil : s
+    }
+
+    func int(_ name: String) throws -> Int? {
+        guard let s = string(name) else { return nil }
+        guard let v = Int(s.trimmed) else { throw ValidationError("\(name) must be a whole number, found \"\(s)\"") }
+        return v
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// One line to standard error.
+func logLine(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
