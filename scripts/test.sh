@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Quick start, step 2, and what CI runs: every test of the project, bounded in time.
+#   1. the Swift suites (core, JSON codec, HTTP wrapper, API in-process, integration over HTTP)
+#   2. openapi.yaml validates, and its examples match its own schemas
+#   3. the README's curl examples, run verbatim against a live server
+#   4. schemathesis: the live server conforms to openapi.yaml (--checks all)
+#   5. scale-out: two instances behind nginx serve as one
+# Installs what it needs (Debian packages, a Python venv under .build/) on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "swift test"
+swift build --build-tests
+swift test --skip-build 2>&1 | tee .build/swift-test.log
+grep -qE "Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" .build/swift-test.log
+
+step "python tools"
+venv=.build/venv
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis>=4,<5" openapi-spec-validator jsonschema pyyaml
+fi
+
+step "openapi.yaml"
+"$venv/bin/python" scripts/check_openapi.py openapi.yaml
+
+swift build --product backprop-server
+server=.build/debug/backprop-server
+
+step "README examples"
+"$venv/bin/python" scripts/readme_examples.py README.md "$server"
+
+step "schemathesis"
+scripts/schemathesis.sh "$server"
+
+step "scale-out"
+scripts/scale-out.sh "$server"
