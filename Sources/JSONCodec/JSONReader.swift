@@ -1,0 +1,347 @@
+// JSONReader.swift — strict RFC 8259 parser from UTF-8 bytes to JSONValue, with an explicit stack
+// (never recursion, so hostile nesting cannot overflow the thread's stack) and errors that carry a
+// JSON Pointer. Not here: number conversion (NumberParsing.swift) and strings (StringParsing.swift).
+
+public struct JSONReader {
+    public struct Limits: Sendable {
+        /// Containers nested deeper than this are an error ("nesting deeper than 64").
+        public var maxDepth = 64
+        /// Inputs longer than this are an error, before any parsing.
+        public var maxBytes = Int.max
+        /// Longer number tokens are an error: RFC 8259 §9 allows limits on numbers, and this keeps
+        /// strtod's exact bignum fallback from chewing on a megabyte of digits.
+        public var maxNumberLength = 4096
+
+        public init(maxDepth: Int = 64, maxBytes: Int = Int.max, maxNumberLength: Int = 4096) {
+            self.maxDepth = maxDepth
+            self.maxBytes = maxBytes
+            self.maxNumberLength = maxNumberLength
+        }
+    }
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .init())
+        throws(JSONSyntaxError) -> JSONValue
+    {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
+        return try parser.parseDocument()
+    }
+
+    public static func parse(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
+        // Typed throws do not pass through withUnsafeBytes's rethrows; carry the result out instead.
+        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBytes { raw in
+            do throws(JSONSyntaxError) { return .success(try parse(raw, limits: limits)) } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ text: String, limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Array(text.utf8), limits: limits)
+    }
+
+    /// A valid pointer for empty input (count 0, never dereferenced).
+    nonisolated(unsafe) private static let emptyInput = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+}
+
+/// One open container on the explicit stack. Its finished children sit in `Parser.values` from
+/// `valueStart` on (and an object's keys in `Parser.keys` from `keyStart` on).
+struct Frame {
+    var isObject: Bool
+    var valueStart: Int
+    var keyStart: Int
+    /// Built once an object has many members, so duplicate checks stay O(1) instead of O(n).
+    var keySet: Set<String>? = nil
+}
+
+struct Parser {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let limits: JSONReader.Limits
+    let powers: UnsafePointer<UInt64> = PowersOfFive.table
+    var i = 0
+
+    var frames: [Frame] = []
+    var values: [JSONValue] = []
+    var keys: [String] = []
+    /// The elements of the top array while all of them are numbers (see `parseNumberArray`).
+    var numberScratch: [Double] = []
+    var inNumbersMode = false
+    /// True while a value is expected or being parsed in the top container (puts its slot in the path).
+    var slotOpen = false
+    var byteScratch: [UInt8] = []
+
+    init(base: UnsafePointer<UInt8>, count: Int, limits: JSONReader.Limits) {
+        self.base = base
+        self.end = count
+        self.limits = limits
+    }
+
+    private enum State { case value, afterValue }
+
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+        if end > limits.maxBytes { throw fail("input larger than \(limits.maxBytes) bytes", at: limits.maxBytes) }
+        var state = State.value
+        while true {
+            switch state {
+            case .value:
+                skipWhitespace()
+                guard i < end else { throw fail("unexpected end of input") }
+                switch base[i] {
+                case UInt8(ascii: "["):
+                    try openContainer(isObject: false)
+                    skipWhitespace()
+                    guard i < end else { throw fail("unexpected end of input") }
+                    if base[i] == UInt8(ascii: "]") {
+                        i += 1
+                        frames.removeLast()
+                        values.append(.array([]))
+                        state = .afterValue
+                        continue
+                    }
+                    slotOpen = true
+                    if isNumberStart(base[i]) {
+                        state = try parseNumberArray() ? .afterValue : .value
+                    }
+                case UInt8(ascii: "{"):
+                    try openContainer(isObject: true)
+                    skipWhitespace()
+                    guard i < end else { throw fail("unexpected end of input") }
+                    if base[i] == UInt8(ascii: "}") {
+                        i += 1
+                        frames.removeLast()
+                        values.append(.object(JSONObject()))
+                        state = .afterValue
+                        continue
+                    }
+                    try parseKeyAndColon()
+                case UInt8(ascii: "\""):
+                    values.append(.string(try parseString()))
+                    state = .afterValue
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    values.append(.number(try parseNumber()))
+                    state = .afterValue
+                case UInt8(ascii: "t"):
+                    try expectLiteral("true")
+                    values.append(.bool(true))
+                    state = .afterValue
+                case UInt8(ascii: "f"):
+                    try expectLiteral("false")
+                    values.append(.bool(false))
+                    state = .afterValue
+                case UInt8(ascii: "n"):
+                    try expectLiteral("null")
+                    values.append(.null)
+                    state = .afterValue
+                case let c:
+                    throw unexpected(c, expecting: "a value")
+                }
+
+            case .afterValue:
+                slotOpen = false
+                guard let top = frames.last else {
+                    skipWhitespace()
+                    if i != end { throw fail("unexpected data after the top-level value") }
+                    return values[0]
+                }
+                skipWhitespace()
+                guard i < end else { throw fail("unexpected end of input") }
+                let c = base[i]
+                if c == UInt8(ascii: ",") {
+                    i += 1
+                    skipWhitespace()
+                    if top.isObject {
+                        if i < end && base[i] == UInt8(ascii: "}") { throw fail("trailing comma before '}'") }
+                        try parseKeyAndColon()
+                    } else {
+                        if i < end && base[i] == UInt8(ascii: "]") { throw fail("trailing comma before ']'") }
+                        slotOpen = true
+                    }
+                    state = .value
+                } else if top.isObject && c == UInt8(ascii: "}") {
+                    i += 1
+                    closeObject()
+                } else if !top.isObject && c == UInt8(ascii: "]") {
+                    i += 1
+                    let elements = Array(values[top.valueStart...])
+                    values.removeSubrange(top.valueStart...)
+                    frames.removeLast()
+                    values.append(.array(elements))
+                } else {
+                    throw fail(top.isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
+                }
+            }
+        }
+    }
+
+    /// Consumes `[` or `{` and pushes a frame; the depth limit is checked before anything grows.
+    private mutating func openContainer(isObject: Bool) throws(JSONSyntaxError) {
+        if frames.count >= limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)") }
+        i += 1
+        frames.append(Frame(isObject: isObject, valueStart: values.count, keyStart: keys.count))
+        slotOpen = false
+    }
+
+    private mutating func closeObject() {
+        let top = frames.removeLast()
+        var object = JSONObject()
+        object.entries.reserveCapacity(values.count - top.valueStart)
+        for (k, v) in zip(keys[top.keyStart...], values[top.valueStart...]) {
+            object.entries.append((key: k, value: v))
+        }
+        keys.removeSubrange(top.keyStart...)
+        values.removeSubrange(top.valueStart...)
+        values.append(.object(object))
+    }
+
+    /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
+    private mutating func parseKeyAndColon() throws(JSONSyntaxError) {
+        guard i < end else { throw fail("unexpected end of input") }
+        guard base[i] == UInt8(ascii: "\"") else { throw unexpected(base[i], expecting: "'\"' to begin an object key") }
+        let keyOffset = i
+        let key = try parseString()
+        let top = frames.count - 1
+        let start = frames[top].keyStart
+        var duplicate = false
+        if frames[top].keySet != nil {
+            duplicate = !frames[top].keySet!.insert(key).inserted
+        } else {
+            duplicate = keys[start...].contains(key)
+            if keys.count - start >= 16 { frames[top].keySet = Set(keys[start...] + [key]) }
+        }
+        keys.append(key)
+        slotOpen = true        // the path now names this member
+        if duplicate { throw fail("duplicate key \"\(key)\"", at: keyOffset) }
+        skipWhitespace()
+        guard i < end else { throw fail("unexpected end of input") }
+        guard base[i] == UInt8(ascii: ":") else { throw unexpected(base[i], expecting: "':' after object key") }
+        i += 1
+    }
+
+    /// The hot loop for `[1.5, -2e3, …]`: numbers go straight into `numberScratch`, no JSONValue per
+    /// element. Returns true when the array closed (its `.numbers` value pushed), false when a
+    /// non-number element showed up (the numbers so far become `.number` values, and the generic
+    /// loop resumes at that element).
+    private mutating func parseNumberArray() throws(JSONSyntaxError) -> Bool {
+        numberScratch.removeAll(keepingCapacity: true)
+        inNumbersMode = true
+        while true {
+            let x = try parseNumber()
+            numberScratch.append(x)
+            skipWhitespace()
+            guard i < end else {
+                slotOpen = false
+                throw fail("unexpected end of input")
+            }
+            let c = base[i]
+            if c == UInt8(ascii: ",") {
+                i += 1
+                skipWhitespace()
+                if i < end && isNumberStart(base[i]) { continue }
+                inNumbersMode = false
+                values.reserveCapacity(values.count + numberScratch.count + 1)
+                for x in numberScratch { values.append(.number(x)) }
+                if i < end && base[i] == UInt8(ascii: "]") {
+                    slotOpen = false
+                    throw fail("trailing comma before ']'")
+                }
+                return false
+            } else if c == UInt8(ascii: "]") {
+                i += 1
+                inNumbersMode = false
+                slotOpen = false
+                frames.removeLast()
+                // An exact-size copy, so the scratch keeps its capacity for the next array.
+                values.append(.numbers(numberScratch.withUnsafeBufferPointer { Array($0) }))
+                return true
+            } else {
+                slotOpen = false
+                throw fail("expected ',' or ']' after array element")
+            }
+        }
+    }
+
+    private mutating func expectLiteral(_ word: StaticString) throws(JSONSyntaxError) {
+        let n = word.utf8CodeUnitCount
+        let w = word.utf8Start
+        for k in 0..<n {
+            guard i + k < end else { throw fail("unexpected end of input", at: end) }
+            guard base[i + k] == w[k] else { throw fail("invalid literal, expected '\(word)'") }
+        }
+        i += n
+    }
+
+    @inline(__always) func isNumberStart(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "-") || (c &- UInt8(ascii: "0")) < 10
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while i < end {
+            let c = base[i]
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            i += 1
+        }
+    }
+
+    // MARK: Errors
+
+    func unexpected(_ c: UInt8, expecting what: String) -> JSONSyntaxError {
+        if c == UInt8(ascii: "N") || c == UInt8(ascii: "I") {
+            return fail("NaN and Infinity are not valid JSON numbers")
+        }
+        if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+            return fail("unexpected '\(Character(Unicode.Scalar(c)))', expected \(what)")
+        }
+        if c >= 0x21 && c < 0x7F {
+            return fail("unexpected character '\(Character(Unicode.Scalar(c)))', expected \(what)")
+        }
+        return fail("unexpected byte 0x\(hex2(c)), expected \(what)")
+    }
+
+    /// Builds the error at `offset` (default: the current index), with line, column and path.
+    func fail(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+        let offset = min(offset ?? i, end)
+        var line = 1, column = 1
+        for k in 0..<min(offset, end) {
+            let c = base[k]
+            if c == 0x0A {
+                line += 1
+                column = 1
+            } else if c & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return JSONSyntaxError(offset: offset, line: line, column: column, message: message, path: currentPath())
+    }
+
+    /// The JSON Pointer of the value being parsed: one token per open container, the innermost
+    /// one only while a slot is open (between elements the container itself is what is parsed).
+    func currentPath() -> String {
+        var path = ""
+        for (f, frame) in frames.enumerated() {
+            let isTop = f == frames.count - 1
+            if isTop && !slotOpen { break }
+            let done: Int
+            if isTop {
+                done = inNumbersMode ? numberScratch.count : values.count - frame.valueStart
+            } else {
+                done = frames[f + 1].valueStart - frame.valueStart
+            }
+            if frame.isObject {
+                let k = frame.keyStart + done
+                let limit = isTop ? keys.count : frames[f + 1].keyStart
+                guard k < limit else { break }
+                path += "/" + JSONPointer.escape(keys[k])
+            } else {
+                path += "/\(done)"
+            }
+        }
+        return path
+    }
+}
+
+func hex2(_ c: UInt8) -> String {
+    let digits = Array("0123456789ABCDEF")
+    return String([digits[Int(c >> 4)], digits[Int(c & 15)]])
+}
