@@ -44,6 +44,12 @@ extension APIError {
                  detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
     }
 
+    /// 422: a field of the right type whose value cannot be used (checked at the edge, before the core).
+    static func badValue(_ pointer: String, _ detail: String) -> APIError {
+        APIError(status: 422, type: ProblemType.invalidField, title: "Invalid value",
+                 detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+    }
+
     static func malformedJSON(_ e: JSONSyntaxError) -> APIError {
         let detail = "line \(e.line), column \(e.column): \(e.message)"
         return APIError(status: 400, type: ProblemType.malformedJSON, title: "Malformed JSON",
@@ -85,7 +91,7 @@ extension APIError {
         w.beginObject()
         w.key("type"); w.string(type)
         w.key("title"); w.string(title)
-        w.key("status"); w.number(Double(status))
+        w.key("status"); w.integer(status)
         w.key("detail"); w.string(detail)
         if !errors.isEmpty {
             w.key("errors")

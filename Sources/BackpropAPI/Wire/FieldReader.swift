@@ -30,10 +30,15 @@ struct Field {
     }
 
     /// An integer: a JSON number with no fractional part, within ±(2⁵³ − 1) where doubles are exact.
+    /// A fraction is the wrong type (400); a whole number past 2⁵³ − 1 is an integer, as JSON Schema
+    /// counts them, so it is a value out of range (422), like any other index or size too large.
     func integer() throws(APIError) -> Int {
         let d = try number()
-        guard d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_991 else {
-            throw APIError.badField(pointer, "expected an integer (a whole number up to 2^53 − 1), found \(d)")
+        guard d.rounded(.towardZero) == d else {
+            throw APIError.badField(pointer, "expected an integer (a whole number), found \(d)")
+        }
+        guard abs(d) <= 9_007_199_254_740_991 else {
+            throw APIError.badValue(pointer, "\(d) is out of range; integers here are at most 2^53 − 1 in magnitude")
         }
         return Int(d)
     }

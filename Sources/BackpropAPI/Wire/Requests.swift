@@ -133,7 +133,7 @@ struct InitRequest {
 
         let seed = try body["seed"]?.integer() ?? 0
         if seed < 0 {
-            throw APIError.badField(body.pointer + "/seed", "expected an integer ≥ 0, found \(seed)")
+            throw APIError.badValue(body.pointer + "/seed", "expected an integer ≥ 0, found \(seed)")
         }
         spec = InitSpec(sizes: ints, activations: names, biases: try body["biases"]?.bool() ?? true,
                         scheme: try body["scheme"]?.string(), seed: UInt64(seed))
