@@ -2,8 +2,9 @@
 // Backprop: an HTTP JSON service that does backpropagation for anyone who asks.
 //
 // Dependencies point one way:
-//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec}; MicroHTTP → CMicroHTTPD.
-// The core (Backprop) is pure Swift: no Foundation, no HTTP, no C.
+//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec}; MicroHTTP → CMicroHTTPD;
+//   Backprop → CBLAS (large matrix products only).
+// The core (Backprop) has no Foundation and no HTTP; its one C dependency is BLAS, behind Matrix.swift.
 import PackageDescription
 
 let package = Package(
@@ -24,9 +25,11 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // OpenBLAS through pkg-config, for the core's large matrix products (Matrix.swift).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(
             name: "Backprop",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [.product(name: "RealModule", package: "swift-numerics"), "CBLAS"]
         ),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
@@ -43,6 +46,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (release builds, never part of the test run): Benchmarks/README.md.
+        .executableTarget(name: "CoreBenchmark", dependencies: ["Backprop"], path: "Benchmarks/CoreBenchmark"),
+        .executableTarget(name: "JSONBenchmark", dependencies: ["JSONCodec"], path: "Benchmarks/JSONBenchmark"),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "HTTPTestClient"]),

@@ -40,11 +40,12 @@ public struct DenseLayer: Sendable, Equatable {
     ///     dInput   = δ · W               (∂E/∂z_prev,ni = Σ_j δ_nj · w_ji)          N×I
     ///
     /// s is the reduction's scale (1/N for mean, 1 for sum); dInput is per sample and unscaled,
-    /// so the layer below gets its own unscaled deltas.
-    public func backward(delta: Matrix, input: Matrix, scale s: Double) -> (dWeights: Matrix, dBiases: [Double]?, dInput: Matrix) {
+    /// so the layer below gets its own unscaled deltas. The first layer has no layer below, so it
+    /// passes `needsInputGradient: false` and skips that product (a fifth of a 784-input step).
+    public func backward(delta: Matrix, input: Matrix, scale s: Double, needsInputGradient: Bool = true) -> (dWeights: Matrix, dBiases: [Double]?, dInput: Matrix?) {
         let dWeights = Matrix.multiply(transposed: delta, input, scale: s)
         let dBiases = biases == nil ? nil : delta.columnSums(scale: s)
-        let dInput = Matrix.multiply(delta, weights)
+        let dInput = needsInputGradient ? Matrix.multiply(delta, weights) : nil
         return (dWeights, dBiases, dInput)
     }
 

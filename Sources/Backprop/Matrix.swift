@@ -1,7 +1,8 @@
 // A dense row-major matrix of float64 and the three products backpropagation needs.
 // This file is the core's only seam onto matrix arithmetic: the rest of the core calls these
-// functions and never loops over a product itself, so a BLAS backend can replace the loops here
-// without anything else noticing. Not a general linear-algebra library.
+// functions and never loops over a product itself. Products big enough to profit go to OpenBLAS's
+// dgemm (BLASKernels.swift); small ones keep the plain loops below, exact to the formulas.
+// Not a general linear-algebra library.
 
 /// A dense `rows × cols` matrix of `Double`, stored row by row.
 ///
@@ -52,8 +53,16 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// True when no element is NaN or ±Infinity.
+    ///
+    /// Every intermediate of a step is checked, so this is one branch-free pass that vectorizes:
+    /// x − x is +0 (all bits clear) for finite x and NaN for ±Infinity or NaN, so OR-ing the bit
+    /// patterns of x − x leaves zero exactly when every element is finite.
     public var isFinite: Bool {
-        storage.allSatisfy { $0.isFinite }
+        storage.withUnsafeBufferPointer { x in
+            var bits: UInt64 = 0
+            for e in x.indices { bits |= (x[e] - x[e]).bitPattern }
+            return bits == 0
+        }
     }
 }
 
@@ -64,9 +73,18 @@ extension Matrix {
     ///
     ///     C = A · Bᵀ (+ bias on every row)      A: N×I, B: J×I, C: N×J
     ///     C[n][j] = Σ_i A[n][i] · B[j][i] + bias[j]
+    ///
+    /// From `BLAS.minimumWork` multiply-adds on this is dgemm, whose FMA and blocked summation
+    /// order can differ from the formula in the last bits; below it, the formula's loop exactly.
     public static func multiply(_ a: Matrix, transposed b: Matrix, addingRow bias: [Double]? = nil) -> Matrix {
         precondition(a.cols == b.cols, "A·Bᵀ needs equal column counts")
         precondition(bias == nil || bias!.count == b.rows, "bias length must equal B's rows")
+        if BLAS.profits(m: a.rows, n: b.rows, k: a.cols) { return blasMultiply(a, transposed: b, addingRow: bias) }
+        return loopMultiply(a, transposed: b, addingRow: bias)
+    }
+
+    /// The plain loop for `A · Bᵀ (+ bias)`, one sum per element in index order.
+    package static func loopMultiply(_ a: Matrix, transposed b: Matrix, addingRow bias: [Double]?) -> Matrix {
         var c = Matrix(zeros: a.rows, b.rows)
         let n = a.rows, j = b.rows, i = a.cols
         a.storage.withUnsafeBufferPointer { A in
@@ -90,8 +108,17 @@ extension Matrix {
     ///
     ///     C = scale · Aᵀ · B                   A: N×J (deltas), B: N×I (inputs), C: J×I
     ///     C[j][i] = scale · Σ_n A[n][j] · B[n][i]
+    ///
+    /// dgemm from `BLAS.minimumWork` multiply-adds on (the scale is then its alpha, applied to each
+    /// sum as here); the loop below it.
     public static func multiply(transposed a: Matrix, _ b: Matrix, scale: Double) -> Matrix {
         precondition(a.rows == b.rows, "Aᵀ·B needs equal row counts")
+        if BLAS.profits(m: a.cols, n: b.cols, k: a.rows) { return blasMultiply(transposed: a, b, scale: scale) }
+        return loopMultiply(transposed: a, b, scale: scale)
+    }
+
+    /// The plain loop for `scale · Aᵀ · B`: sums accumulated over samples in order, then scaled.
+    package static func loopMultiply(transposed a: Matrix, _ b: Matrix, scale: Double) -> Matrix {
         var c = Matrix(zeros: a.cols, b.cols)
         let n = a.rows, j = a.cols, i = b.cols
         a.storage.withUnsafeBufferPointer { A in
@@ -116,8 +143,16 @@ extension Matrix {
     ///
     ///     C = A · B                            A: N×J (deltas), B: J×I (weights), C: N×I
     ///     C[n][i] = Σ_j A[n][j] · B[j][i]
+    ///
+    /// dgemm from `BLAS.minimumWork` multiply-adds on; the loop below it.
     public static func multiply(_ a: Matrix, _ b: Matrix) -> Matrix {
         precondition(a.cols == b.rows, "A·B needs A's columns to equal B's rows")
+        if BLAS.profits(m: a.rows, n: b.cols, k: a.cols) { return blasMultiply(a, b) }
+        return loopMultiply(a, b)
+    }
+
+    /// The plain loop for `A · B`: sums accumulated over j in order.
+    package static func loopMultiply(_ a: Matrix, _ b: Matrix) -> Matrix {
         var c = Matrix(zeros: a.rows, b.cols)
         let n = a.rows, j = a.cols, i = b.cols
         a.storage.withUnsafeBufferPointer { A in
@@ -138,18 +173,33 @@ extension Matrix {
     /// Column sums times a scale: the bias gradient `scale · Σ_n A[n][j]`.
     public func columnSums(scale: Double) -> [Double] {
         var sums = Array(repeating: 0.0, count: cols)
-        for r in 0..<rows {
-            for c in 0..<cols { sums[c] += storage[r * cols + c] }
+        let rows = rows, cols = cols
+        storage.withUnsafeBufferPointer { a in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for r in 0..<rows {
+                    for c in 0..<cols { sums[c] += a[r * cols + c] }
+                }
+                if scale != 1 { for c in 0..<cols { sums[c] *= scale } }
+            }
         }
-        if scale != 1 { for c in 0..<cols { sums[c] *= scale } }
         return sums
     }
 
     /// `self − rate · gradient`, elementwise: the gradient-descent update.
+    ///
+    /// One pass into a fresh array (not a copy of self that is then updated in place): the weights
+    /// of a large layer are megabytes, and each pass over them costs as much as a small product.
     public func descending(_ gradient: Matrix, rate: Double) -> Matrix {
         precondition(rows == gradient.rows && cols == gradient.cols)
-        var out = self
-        for e in 0..<storage.count { out.storage[e] -= rate * gradient.storage[e] }
-        return out
+        let count = storage.count
+        let out = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            storage.withUnsafeBufferPointer { w in
+                gradient.storage.withUnsafeBufferPointer { g in
+                    for e in 0..<count { out[e] = w[e] - rate * g[e] }
+                }
+            }
+            initialized = count
+        }
+        return Matrix(rows: rows, cols: cols, storage: out)
     }
 }

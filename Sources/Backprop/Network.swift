@@ -98,13 +98,17 @@ extension Network {
         for l in stride(from: last, through: 0, by: -1) {
             try requireFinite(delta, "the deltas", layer: l, site: site)
             let input = l == 0 ? problem.inputs : passes[l - 1].outputs
-            let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s)
+            let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s, needsInputGradient: l > 0)
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
+            // Finite per-sample deltas can still sum to ±Infinity over the batch.
+            if let dBiases, !dBiases.allSatisfy(\.isFinite) {
+                throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe("the bias gradients", layer: l))
+            }
             result[l] = LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
                                        weightGradients: dWeights, biasGradients: dBiases)
             if l > 0 {
                 delta = layers[l - 1].activation.backward(weightedSums: passes[l - 1].weightedSums,
-                                                          outputs: passes[l - 1].outputs, gradient: dInput)
+                                                          outputs: passes[l - 1].outputs, gradient: dInput!)
             }
         }
         return GradientsResult(layers: result.map { $0! }, loss: loss)

@@ -92,6 +92,9 @@ struct ServerCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        // One BLAS thread per request: requests already run on every core.
+        BLAS.configure(threads: 1)
+
         let service = BackpropService(configuration: ServiceConfiguration(limits: limits, corsOrigins: origins))
         let server = HTTPServer(configuration: http, handler: service)
         let boundPort: Int

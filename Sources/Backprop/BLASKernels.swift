@@ -1,0 +1,153 @@
+// The BLAS backend of Matrix.swift's three products: OpenBLAS's cblas_dgemm on the row-major
+// storage as it is, plus the once-at-startup process setup (BLAS threads, malloc trimming).
+// Matrix.swift decides when a product is big enough to come here. Not a general BLAS binding:
+// only dgemm, and no C type appears in the public API (`internal import`).
+
+internal import CBLAS
+
+/// How the core's matrix products use OpenBLAS.
+public enum BLAS {
+    /// Sets up the process for the core's products: call it once at startup, before any request
+    /// is served (`openblas_set_num_threads` and `mallopt` must not race with other threads' calls).
+    ///
+    /// - threads: OpenBLAS threads inside one product. 1 unless a single request at a time should
+    ///   use several cores: the service runs requests concurrently, one per thread, so BLAS threads
+    ///   inside each request would only oversubscribe the cores (2 here) and add a hand-off to every
+    ///   product. 1 is also what the core uses on its first product when this is never called.
+    ///   Overrides OPENBLAS_NUM_THREADS; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left alone.
+    /// - retainFreedMemory: keep up to 64 MiB of freed memory per malloc arena instead of giving
+    ///   it back to the kernel. A step allocates every matrix anew (the core's values are
+    ///   immutable), megabytes for a large layer; with glibc's default, the heap is trimmed when
+    ///   they are freed and every page is faulted in and zeroed again by the next step, which made
+    ///   a 784-128-10 step twice as slow as its dgemm calls (measured: 2.5–3.1 ms against 1.3 ms).
+    ///   Sets M_TRIM_THRESHOLD = 64 MiB and M_MMAP_THRESHOLD = 32 MiB (glibc's largest) for the
+    ///   whole process; a no-op off glibc.
+    public static func configure(threads: Int = 1, retainFreedMemory: Bool = true) {
+        precondition(threads >= 1, "at least one thread")
+        _ = defaultThreads  // so that the lazy default can never run after, and undo, this setting
+        openblas_set_num_threads(Int32(clamping: threads))
+        #if canImport(Glibc)
+        if retainFreedMemory {
+            _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
+            _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        }
+        #endif
+    }
+
+    /// OpenBLAS's build and the kernel it chose for this CPU, e.g. "OpenBLAS 0.3.21 … Zen / Zen".
+    public static var backendDescription: String {
+        String(cString: openblas_get_config()) + " / core " + String(cString: openblas_get_corename())
+    }
+
+    /// The smallest m·n·k (C = A·B with C m×n, k the summed dimension) that goes to dgemm.
+    ///
+    /// Below it the plain loops in Matrix.swift run instead, for two reasons:
+    /// - exactness: dgemm's kernels use FMA and a blocked summation order, so their sums can differ
+    ///   from the plain formulas in the last bits; the textbook 2-2-2 network (m·n·k ≤ 4) and every
+    ///   small hand-checkable case (say a batch of 15 through a 16-16 layer) keep the formulas' results;
+    /// - overhead: a dgemm call costs about 0.2–0.3 µs before any arithmetic (argument checks, a
+    ///   buffer from OpenBLAS's pool, packing A and B), which the loops beat on tiny products.
+    ///
+    /// Measured with `CoreBenchmark --threshold` (2 vCPU Zen 3, OpenBLAS 0.3.21 Zen kernels, one
+    /// thread, best of many calls), loops vs dgemm per product:
+    ///
+    ///     m×n×k      work     loops µs    dgemm µs    dgemm faster by
+    ///     4×4×4        64     0.16–0.25   0.20–0.31   0.5–0.85× (loops win)
+    ///     8×8×8       512     0.50–0.55   0.24–0.37   1.3–2.2×
+    ///     16×16×16   4096     3.1–6.2     0.57–0.76   4–10×
+    ///     32×32×32  32768     27–48       2.5–3.1     10–19×
+    ///     1×128×784  100k     137–144     44–46       3× (a single sample through a 784-128 layer)
+    ///
+    /// So dgemm pays from a few hundred multiply-adds on. The threshold sits at 4096 rather than
+    /// at that break-even to keep small requests exact, and rather than higher because the loops'
+    /// cost grows fast: at 4096 the most a product gives up is about 5 µs, at 32768 it would be
+    /// about 45 µs, more than a whole small request's round trip through the service.
+    package static let minimumWork = 4_096
+
+    /// True when a product C (m×n) = Σ over k should go to dgemm.
+    @inline(__always)
+    package static func profits(m: Int, n: Int, k: Int) -> Bool {
+        // m·n·k can overflow only far beyond any limit the service accepts; then BLAS it is.
+        let (mn, o1) = m.multipliedReportingOverflow(by: n)
+        let (mnk, o2) = mn.multipliedReportingOverflow(by: k)
+        return m > 0 && n > 0 && k > 0 && (o1 || o2 || mnk >= minimumWork)
+    }
+}
+
+/// The OpenBLAS default of one thread per product, set on first use unless `BLAS.configure` ran
+/// first (a global's initializer runs exactly once, thread-safely).
+private let defaultThreads: Void = openblas_set_num_threads(1)
+
+/// A rows×cols matrix whose every element `body` writes (dgemm with beta = 0 needs no initial C,
+/// or the bias rows it is pre-filled with): no zero-fill before dgemm overwrites it.
+@inline(__always)
+private func uninitialized(_ rows: Int, _ cols: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> Matrix {
+    let storage = [Double](unsafeUninitializedCapacity: rows * cols) { buffer, count in
+        body(buffer.baseAddress!)
+        count = rows * cols
+    }
+    return Matrix(rows: rows, cols: cols, storage: storage)
+}
+
+extension Matrix {
+    /// dgemm for `A · Bᵀ (+ bias)`; see `multiply(_:transposed:addingRow:)`.
+    ///
+    ///     A: N×I, B: J×I, C: N×J      C = 1 · A · Bᵀ + beta · C,  C pre-filled with the bias rows
+    ///
+    /// The bias goes in as C's starting value with beta = 1 rather than being added afterwards:
+    /// OpenBLAS applies beta = 0 as a separate pass that zeroes C, so writing the bias rows instead
+    /// costs nothing, where adding afterwards is one more pass. Measured from C (one thread):
+    /// 64×10×128 pre-filled 7.7 µs, beta = 0 then add 8.0 µs, no bias at all 7.7 µs; at 128×512×784
+    /// all three are within the noise (3.0–3.9 ms).
+    package static func blasMultiply(_ a: Matrix, transposed b: Matrix, addingRow bias: [Double]?) -> Matrix {
+        _ = defaultThreads
+        let n = a.rows, j = b.rows, i = a.cols
+        return uninitialized(n, j) { c in
+            var beta = 0.0
+            if let bias {
+                bias.withUnsafeBufferPointer { row in
+                    for r in 0..<n { (c + r * j).update(from: row.baseAddress!, count: j) }
+                }
+                beta = 1
+            }
+            a.storage.withUnsafeBufferPointer { A in
+                b.storage.withUnsafeBufferPointer { B in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(j), Int32(i),
+                                1, A.baseAddress, Int32(i), B.baseAddress, Int32(i), beta, c, Int32(j))
+                }
+            }
+        }
+    }
+
+    /// dgemm for `scale · Aᵀ · B`; see `multiply(transposed:_:scale:)`.
+    ///
+    ///     A: N×J, B: N×I, C: J×I      C = scale · Aᵀ · B   (the scale is dgemm's alpha)
+    package static func blasMultiply(transposed a: Matrix, _ b: Matrix, scale: Double) -> Matrix {
+        _ = defaultThreads
+        let n = a.rows, j = a.cols, i = b.cols
+        return uninitialized(j, i) { c in
+            a.storage.withUnsafeBufferPointer { A in
+                b.storage.withUnsafeBufferPointer { B in
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(j), Int32(i), Int32(n),
+                                scale, A.baseAddress, Int32(j), B.baseAddress, Int32(i), 0, c, Int32(i))
+                }
+            }
+        }
+    }
+
+    /// dgemm for `A · B`; see `multiply(_:_:)`.
+    ///
+    ///     A: N×J, B: J×I, C: N×I      C = A · B
+    package static func blasMultiply(_ a: Matrix, _ b: Matrix) -> Matrix {
+        _ = defaultThreads
+        let n = a.rows, j = a.cols, i = b.cols
+        return uninitialized(n, i) { c in
+            a.storage.withUnsafeBufferPointer { A in
+                b.storage.withUnsafeBufferPointer { B in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(i), Int32(j),
+                                1, A.baseAddress, Int32(j), B.baseAddress, Int32(i), 0, c, Int32(i))
+                }
+            }
+        }
+    }
+}
