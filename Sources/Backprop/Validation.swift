@@ -30,8 +30,10 @@ struct IssueCollector {
     static let cap = 20
     private(set) var issues: [(BackpropError.Kind, FieldIssue)] = []
 
-    mutating func add(_ kind: BackpropError.Kind, _ path: FieldPath, _ message: String) {
-        if issues.count < Self.cap { issues.append((kind, FieldIssue(path, message))) }
+    /// The path and message are built only when the issue is kept: validation of a valid
+    /// request (the common case) allocates no paths or messages.
+    mutating func add(_ kind: BackpropError.Kind, _ path: @autoclosure () -> FieldPath, _ message: @autoclosure () -> String) {
+        if issues.count < Self.cap { issues.append((kind, FieldIssue(path(), message()))) }
     }
 
     var isEmpty: Bool { issues.isEmpty }
@@ -136,13 +138,13 @@ extension ProblemSpec {
         }
     }
 
-    private func checkVector(_ v: [Double], at path: FieldPath, width: Int?, reason: String, into c: inout IssueCollector) {
+    private func checkVector(_ v: [Double], at path: @autoclosure () -> FieldPath, width: Int?, reason: String, into c: inout IssueCollector) {
         if let width, v.count != width {
-            c.add(.shapeMismatch, path, "expected \(width) numbers (\(reason)), found \(v.count)")
+            c.add(.shapeMismatch, path(), "expected \(width) numbers (\(reason)), found \(v.count)")
             return
         }
-        if v.isEmpty { c.add(.shapeMismatch, path, "expected at least one number, found none") }
-        checkFinite(v, at: path, into: &c)
+        if v.isEmpty { c.add(.shapeMismatch, path(), "expected at least one number, found none") }
+        checkFinite(v, at: path(), into: &c)
     }
 
     private func checkCrossEntropy(targets: SamplesSpec, key: String, outputActivation: Activation, into c: inout IssueCollector) {
@@ -223,18 +225,18 @@ extension StepOptions {
 }
 
 /// Resolves an optional name to its enum case, reporting the accepted names when it is unknown.
-private func checkedName<T: RawRepresentable>(_ name: String?, default value: T, key: String, names: String, at path: FieldPath = .root, into c: inout IssueCollector) -> T where T.RawValue == String {
+private func checkedName<T: RawRepresentable>(_ name: String?, default value: T, key: String, names: @autoclosure () -> String, at path: @autoclosure () -> FieldPath = .root, into c: inout IssueCollector) -> T where T.RawValue == String {
     guard let name else { return value }
     guard let resolved = T(rawValue: name) else {
-        c.add(.invalidValue, path.key(key), "unknown \(key) \"\(name)\"; expected one of \(names)")
+        c.add(.invalidValue, path().key(key), "unknown \(key) \"\(name)\"; expected one of \(names())")
         return value
     }
     return resolved
 }
 
 /// Reports the first non-finite number of a vector (JSON cannot carry one, Swift callers can).
-private func checkFinite(_ v: [Double], at path: FieldPath, into c: inout IssueCollector) {
+private func checkFinite(_ v: [Double], at path: @autoclosure () -> FieldPath, into c: inout IssueCollector) {
     if let i = v.firstIndex(where: { !$0.isFinite }) {
-        c.add(.invalidValue, path.index(i), "expected a finite number, found \(v[i])")
+        c.add(.invalidValue, path().index(i), "expected a finite number, found \(v[i])")
     }
 }

@@ -96,11 +96,15 @@ public struct JSONWriter {
 
     public mutating func numbers(_ xs: UnsafeBufferPointer<Double>) {
         separate()
-        bytes.reserveCapacity(bytes.count + xs.count * 20 + 2)
+        // Grow geometrically: reserveCapacity grows to exactly what it is asked for, so asking
+        // for a little more on every row of a matrix would copy the whole buffer every time.
+        let needed = bytes.count + xs.count * 20 + 2
+        if bytes.capacity < needed { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
         bytes.append(UInt8(ascii: "["))
         // Format a chunk of numbers into a scratch buffer, then append it with one memcpy: no
         // per-number bookkeeping on the array, and no zero-filling of space we would overwrite.
-        let chunk = 1024
+        // The scratch is sized to the array, so a short vector stays on the stack.
+        let chunk = min(1024, max(xs.count, 1))
         let table = PowersOfTen.table
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk * 25 + ShortestDouble.bufferSize) { scratch in
             let out = scratch.baseAddress!
