@@ -18,14 +18,16 @@ struct CORSPolicy: Sendable {
         return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
     }
 
-    /// The answer to `OPTIONS` on a route: 204 with the allowed methods and headers.
+    /// The answer to `OPTIONS` on a route: 204 with the allowed methods and headers. Not the
+    /// origin headers: `BackpropService.respond` adds those to every response, this one included,
+    /// and a second `Access-Control-Allow-Origin` would make browsers refuse the preflight.
     func preflight(_ request: HTTPRequest, route: Route) -> HTTPResponse {
-        var h = headers(for: request)
-        h.append(("Allow", route.allowedMethods.joined(separator: ", ")))
-        if !h.contains(where: { $0.name == "Access-Control-Allow-Origin" }) {
+        let methods = route.allowedMethods.joined(separator: ", ")
+        var h: [(name: String, value: String)] = [("Allow", methods)]
+        guard headers(for: request).contains(where: { $0.name == "Access-Control-Allow-Origin" }) else {
             return HTTPResponse(status: 204, headers: h)
         }
-        h.append(("Access-Control-Allow-Methods", route.allowedMethods.joined(separator: ", ")))
+        h.append(("Access-Control-Allow-Methods", methods))
         h.append(("Access-Control-Allow-Headers", request.header("access-control-request-headers") ?? "Content-Type"))
         h.append(("Access-Control-Max-Age", "600"))
         return HTTPResponse(status: 204, headers: h)

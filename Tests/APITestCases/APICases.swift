@@ -201,6 +201,8 @@ public enum APICases {
                  headers: [("Origin", testOrigin), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")]) { c in
             c.expect(c.response.status == 204, "status \(c.response.status)")
             c.expect(c.response.header("access-control-allow-origin") == testOrigin, "allow-origin")
+            // Browsers refuse a preflight whose Allow-Origin appears twice.
+            c.expect(c.response.headers.filter { $0.name.lowercased() == "access-control-allow-origin" }.count == 1, "exactly one allow-origin")
             c.expect(c.response.header("access-control-allow-methods")?.contains("POST") == true, "allow-methods")
             c.expect(c.response.header("access-control-allow-headers")?.lowercased().contains("content-type") == true, "allow-headers")
         },
