@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Runs the README's curl examples against a live server and compares the answers with the README.
+
+    python3 scripts/readme_examples.py README.md path/to/backprop-server
+
+Every ```sh block that runs `curl` against `localhost:8080` is one example. The server is started
+on a free port of 127.0.0.1 (`--port 0`) and each block runs verbatim with bash, except that
+`localhost:8080` becomes `127.0.0.1:PORT`, so CI does not depend on port 8080 being free.
+
+An example passes when its command exits 0 and prints something (a pipe such as `| head` would
+hide a dead server behind head's exit status). When the block is followed directly by a ```json
+block, stdout must also parse as JSON and match it: every key shown present with an equal value
+(numbers compared exactly, as float64: 422 equals 422.0); the string "…" means "present, any
+value"; keys the README does not show are allowed only when the README block uses "…" somewhere,
+otherwise the answer must equal the README exactly.
+
+Prints one line per example and `readme-examples: N passed, M failed`; exits 1 on any failure or
+when no example was found. Standard library only.
+"""
+import json
+import re
+import subprocess
+import sys
+import threading
+
+ELLIPSIS = "…"
+COMMAND_TIMEOUT = 120  # seconds per example; a debug build trains XOR in a few
+STARTUP_TIMEOUT = 30  # seconds for the server to print its `listening on` line
+
+
+def blocks(text):
+    """[(language, body, line number of the opening fence, line index after the closing fence)]."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        m = re.match(r"^```(\w*)\s*$", lines[i])
+        if m:
+            start = i
+            i += 1
+            while i < len(lines) and not lines[i].startswith("```"):
+                i += 1
+            out.append((m.group(1), "\n".join(lines[start + 1:i]), start + 1, i + 1))
+        i += 1
+    return out, lines
+
+
+def examples(text):
+    """[(line, command, expected JSON text or None)] for every curl-against-localhost:8080 block."""
+    found, (bs, lines) = [], blocks(text)
+    for n, (lang, body, line, after) in enumerate(bs):
+        if lang != "sh" or not re.search(r"\bcurl\b", body) or "localhost:8080" not in body:
+            continue
+        # "Directly followed": only blank lines between this block and a ```json one.
+        nxt = bs[n + 1] if n + 1 < len(bs) else None
+        direct = nxt is not None and nxt[0] == "json" and not any(l.strip() for l in lines[after:nxt[2] - 1])
+        found.append((line, body, nxt[1] if direct else None))
+    return found
+
+
+def label(command):
+    """`POST /forward` (a body is sent) or `GET /healthz`, for the report line."""
+    m = re.search(r"localhost:8080(/[^\s'\"|]*)", command)
+    path = m.group(1) if m else "?"
+    method = "POST" if re.search(r"\s(-d|--data\S*|-X\s*POST)\b", command) else "GET"
+    return f"{method} {path}"
+
+
+def loads_strict(text):
+    """json.loads, refusing duplicate keys (the README cannot show both, so one would hide)."""
+    def pairs(items):
+        out = {}
+        for k, v in items:
+            if k in out:
+                raise ValueError(f"duplicate key {k!r}")
+            out[k] = v
+        return out
+    return json.loads(text, object_pairs_hook=pairs)
+
+
+def uses_ellipsis(value):
+    if value == ELLIPSIS:
+        return True
+    if isinstance(value, dict):
+        return any(uses_ellipsis(v) for v in value.values())
+    if isinstance(value, list):
+        return any(uses_ellipsis(v) for v in value)
+    return False
+
+
+def kind(v):
+    """JSON type, so that true never equals 1 (Python's bool is an int)."""
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string", type(None): "null"}[type(v)]
+
+
+def compare(expected, actual, open_objects, pointer=""):
+    """Differences as 'pointer: README …, server …' lines; empty when the answer matches."""
+    where = pointer or "(root)"
+    if expected == ELLIPSIS:
+        return []
+    if kind(expected) != kind(actual):
+        return [f"{where}: README {json.dumps(expected)}, server {json.dumps(actual)}"]
+    if isinstance(expected, dict):
+        diffs = []
+        for k, v in expected.items():
+            p = pointer + "/" + k.replace("~", "~0").replace("/", "~1")
+            if k not in actual:
+                diffs.append(f"{p}: in the README, missing from the answer")
+            else:
+                diffs += compare(v, actual[k], open_objects, p)
+        if not open_objects:
+            diffs += [f"{pointer}/{k}: in the answer, not in the README" for k in actual if k not in expected]
+        return diffs
+    if isinstance(expected, list):
+        if len(expected) != len(actual):
+            return [f"{where}: README has {len(expected)} items, server {len(actual)}"]
+        diffs = []
+        for n, (e, a) in enumerate(zip(expected, actual)):
+            diffs += compare(e, a, open_objects, f"{pointer}/{n}")
+        return diffs
+    return [] if expected == actual else [f"{where}: README {json.dumps(expected)}, server {json.dumps(actual)}"]
+
+
+def check(command, expected, port):
+    """Runs one example; returns a list of problems (empty when it passes)."""
+    script = command.replace("localhost:8080", f"127.0.0.1:{port}")
+    try:
+        run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return [f"timed out after {COMMAND_TIMEOUT} s"]
+    if run.returncode != 0:
+        return [f"exit status {run.returncode}", run.stderr.strip()[:500]]
+    if not run.stdout.strip():
+        return ["printed nothing"]
+    if expected is None:
+        return []
+    try:
+        want = loads_strict(expected)
+    except ValueError as e:
+        return [f"the README's json block does not parse: {e}"]
+    try:
+        got = loads_strict(run.stdout)
+    except ValueError as e:
+        return [f"the answer is not JSON ({e}): {run.stdout[:300]!r}"]
+    return compare(want, got, uses_ellipsis(want))
+
+
+def start_server(binary):
+    """Starts the server on a free port; returns (process, port)."""
+    proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--quiet"],
+                            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    first = []
+    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(STARTUP_TIMEOUT)
+    m = re.match(r"listening on http://127\.0\.0\.1:(\d+)\s*$", first[0]) if first else None
+    if not m:
+        proc.kill()
+        proc.wait()
+        got = repr(first[0]) if first else f"nothing within {STARTUP_TIMEOUT} s"
+        raise RuntimeError(f"the server did not start: expected 'listening on http://127.0.0.1:PORT', got {got}")
+    return proc, int(m.group(1))
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        proc.terminate()  # SIGTERM: the server finishes what is in flight and exits 0
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        return 2
+    readme, binary = argv[1], argv[2]
+    with open(readme, encoding="utf-8") as f:
+        found = examples(f.read())
+    passed = failed = 0
+    if found:
+        try:
+            proc, port = start_server(binary)
+        except (OSError, RuntimeError) as e:
+            print(f"FAIL {e}")
+            print(f"readme-examples: 0 passed, {len(found)} failed")
+            return 1
+        try:
+            for line, command, expected in found:
+                problems = check(command, expected, port)
+                name = f"{label(command)}  ({readme}:{line})"
+                if problems:
+                    failed += 1
+                    print(f"FAIL {name}")
+                    for p in problems:
+                        print(f"     {p}")
+                else:
+                    passed += 1
+                    print(f"ok  {name}")
+                if proc.poll() is not None:
+                    print(f"the server exited (status {proc.returncode}); stopping here")
+                    failed += len(found) - passed - failed
+                    break
+        finally:
+            stop_server(proc)
+    else:
+        print(f"no curl example against localhost:8080 found in {readme}")
+    print(f"readme-examples: {passed} passed, {failed} failed")
+    return 0 if passed and not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
