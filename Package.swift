@@ -49,6 +49,7 @@ let package = Package(
         // Benchmarks (release builds, never part of the test run): Benchmarks/README.md.
         .executableTarget(name: "CoreBenchmark", dependencies: ["Backprop"], path: "Benchmarks/CoreBenchmark"),
         .executableTarget(name: "JSONBenchmark", dependencies: ["JSONCodec"], path: "Benchmarks/JSONBenchmark"),
+        .executableTarget(name: "APIBenchmark", dependencies: ["BackpropAPI", "MicroHTTP"], path: "Benchmarks/APIBenchmark"),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "HTTPTestClient"]),

@@ -16,6 +16,9 @@ public struct APIError: Error, Sendable {
     public var errors: [(pointer: String, detail: String)]
     /// Extra response headers (e.g. `Allow` on a 405).
     public var headers: [(name: String, value: String)] = []
+    /// True when `detail` is "pointer: what is wrong" of the first error, so it is rewritten when
+    /// the pointer gets a prefix.
+    var detailNamesFirstError = false
 
     public init(status: Int, type: String = "about:blank", title: String, detail: String,
                 errors: [(pointer: String, detail: String)] = [], headers: [(name: String, value: String)] = []) {
@@ -40,14 +43,32 @@ enum ProblemType {
 extension APIError {
     /// 400: the body is not JSON, or a field has the wrong JSON type or is missing.
     static func badField(_ pointer: String, _ detail: String) -> APIError {
-        APIError(status: 400, type: ProblemType.invalidField, title: "Invalid request field",
-                 detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+        var e = APIError(status: 400, type: ProblemType.invalidField, title: "Invalid request field",
+                         detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+        e.detailNamesFirstError = true
+        return e
     }
 
     /// 422: a field of the right type whose value cannot be used (checked at the edge, before the core).
     static func badValue(_ pointer: String, _ detail: String) -> APIError {
-        APIError(status: 422, type: ProblemType.invalidField, title: "Invalid value",
-                 detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+        var e = APIError(status: 422, type: ProblemType.invalidField, title: "Invalid value",
+                         detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
+        e.detailNamesFirstError = true
+        return e
+    }
+
+    /// The same error one level further out: the member `key` (or element `index`) of the
+    /// value it was found in is put in front of every pointer.
+    func at(key: String) -> APIError { prefixed("/" + escapePointerToken(key)) }
+    func at(index: Int) -> APIError { prefixed("/\(index)") }
+
+    private func prefixed(_ token: String) -> APIError {
+        var e = self
+        e.errors = errors.map { (pointer: token + $0.pointer, detail: $0.detail) }
+        if detailNamesFirstError, let first = e.errors.first {
+            e.detail = "\(display(first.pointer)): \(first.detail)"
+        }
+        return e
     }
 
     static func malformedJSON(_ e: JSONSyntaxError) -> APIError {
@@ -130,7 +151,7 @@ extension FieldPath {
 
 /// RFC 6901 token escaping: `~` → `~0`, `/` → `~1`.
 func escapePointerToken(_ key: String) -> String {
-    guard key.contains(where: { $0 == "~" || $0 == "/" }) else { return key }
+    guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return key }
     var out = ""
     for ch in key {
         switch ch {

@@ -62,7 +62,7 @@ public struct BackpropService: HTTPHandler {
             }
             throw .malformedJSON(error)
         }
-        return try Field(value, at: "").object()
+        return try Field(value).object()
     }
 
     private func json(_ body: [UInt8]) -> HTTPResponse {

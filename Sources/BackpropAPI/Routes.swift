@@ -36,8 +36,17 @@ public enum Route: String, CaseIterable, Sendable {
         allowedMethods[0]
     }
 
+    /// The route at a path; one switch, so matching allocates nothing.
     public init?(path: String) {
-        guard let route = Route.allCases.first(where: { $0.path == path }) else { return nil }
-        self = route
+        switch path {
+        case "/forward": self = .forward
+        case "/gradients": self = .gradients
+        case "/step": self = .step
+        case "/explain": self = .explain
+        case "/init": self = .initialize
+        case "/healthz": self = .healthz
+        case "/openapi.yaml": self = .openapi
+        default: return nil
+        }
     }
 }

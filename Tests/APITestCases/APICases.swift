@@ -231,6 +231,17 @@ public enum APICases {
                  body: jsonBody(["network": contractNetwork.json, "input": [0.5, "x"]])) { c in
             c.problem(400, type: "urn:backprop:problem:invalid-field", pointer: "/input/1", detailContains: "expected a number")
         },
+        testCase("400: a string deep inside a weight matrix", "POST", "/forward",
+                 body: jsonBody(["network": ["layers": [["weights": [[0.1]]], ["weights": [[0.5, "w"]]]]], "input": [1.0]])) { c in
+            c.problem(400, type: "urn:backprop:problem:invalid-field", pointer: "/network/layers/1/weights/0/1", detailContains: "/network/layers/1/weights/0/1")
+        },
+        testCase("400: explain without a unit index", "POST", "/explain",
+                 body: request(textbook, input: [0.05, 0.1], target: [0.01, 0.99], extra: ["weight": ["layer": 0, "input": 0]])) { c in
+            c.problem(400, type: "urn:backprop:problem:invalid-field", pointer: "/weight/unit", detailContains: "required")
+        },
+        testCase("422: init sizes beyond 2^53", "POST", "/init", body: Array(#"{"sizes":[2,1e300]}"#.utf8)) { c in
+            c.problem(422, type: "urn:backprop:problem:invalid-field", pointer: "/sizes/1", detailContains: "out of range")
+        },
         testCase("400: missing target on /gradients", "POST", "/gradients",
                  body: request(contractNetwork, input: contractInput, target: nil)) { c in
             c.problem(400, type: "urn:backprop:problem:invalid-field", pointer: "/target", detailContains: "required")

@@ -75,3 +75,12 @@ struct EdgeTests {
         #expect(specOperations == routes, "openapi.yaml \(specOperations) vs routes \(routes)")
     }
 }
+
+@Suite("Routes")
+struct RouteTests {
+    /// The path switch and the path table agree for every route.
+    @Test func everyRouteIsFoundAtItsPath() {
+        for route in Route.allCases { #expect(Route(path: route.path) == route) }
+        #expect(Route(path: "/steps") == nil)
+    }
+}

@@ -1,25 +1,24 @@
 // Typed reads of request fields out of a parsed JSON value, each failure a 400 that points at the
 // field with a JSON Pointer and says what type was expected and what was found.
 // Not validation of meaning (shapes, names, domains): the core does that and answers 422.
+//
+// Pointers are built only when something fails: an error is thrown with a pointer relative to
+// the field that found it, and each level it passes through on the way out puts its own key or
+// index in front (`at(_:)`). A valid request, the common case, builds no pointer strings at all.
 
 import JSONCodec
 
-/// A JSON value together with where it sits in the request.
+/// A JSON value of the request. Where it sits is known to the caller, not to the value.
 struct Field {
     let value: JSONValue
-    /// RFC 6901 pointer of this value ("" for the body itself).
-    let pointer: String
 
-    init(_ value: JSONValue, at pointer: String) {
-        self.value = value
-        self.pointer = pointer
-    }
+    init(_ value: JSONValue) { self.value = value }
 
     // MARK: - Objects
 
     func object() throws(APIError) -> FieldObject {
         guard case .object(let o) = value else { throw mismatch("an object") }
-        return FieldObject(object: o, pointer: pointer)
+        return FieldObject(object: o)
     }
 
     // MARK: - Scalars
@@ -29,16 +28,15 @@ struct Field {
         return d
     }
 
-    /// An integer: a JSON number with no fractional part, within ±(2⁵³ − 1) where doubles are exact.
-    /// A fraction is the wrong type (400); a whole number past 2⁵³ − 1 is an integer, as JSON Schema
-    /// counts them, so it is a value out of range (422), like any other index or size too large.
+    /// An integer: a JSON number with no fractional part (400 otherwise); one beyond ±(2⁵³ − 1),
+    /// where doubles stop being exact, is a valid JSON integer we cannot use (422).
     func integer() throws(APIError) -> Int {
         let d = try number()
         guard d.rounded(.towardZero) == d else {
-            throw APIError.badField(pointer, "expected an integer (a whole number), found \(d)")
+            throw APIError.badField("", "expected an integer (a whole number), found \(d)")
         }
         guard abs(d) <= 9_007_199_254_740_991 else {
-            throw APIError.badValue(pointer, "\(d) is out of range; integers here are at most 2^53 − 1 in magnitude")
+            throw APIError.badValue("", "\(d) is out of range; integers here are at most 2^53 − 1 in magnitude")
         }
         return Int(d)
     }
@@ -63,7 +61,7 @@ struct Field {
         case .array(let items):
             // Only reached when the array is empty or holds something other than numbers.
             if let bad = items.firstIndex(where: { if case .number = $0 { false } else { true } }) {
-                throw Field(items[bad], at: pointer + "/\(bad)").mismatch("a number")
+                throw Field(items[bad]).mismatch("a number").at(index: bad)
             }
             return items.map { if case .number(let d) = $0 { d } else { 0 } }
         default:
@@ -80,46 +78,55 @@ struct Field {
         var out: [[Double]] = []
         out.reserveCapacity(rows.count)
         for (n, row) in rows.enumerated() {
-            out.append(try Field(row, at: pointer + "/\(n)").vector())
+            do { out.append(try Field(row).vector()) } catch { throw error.at(index: n) }
         }
         return out
     }
 
-    /// An array of arbitrary values, each with its pointer.
-    func array() throws(APIError) -> [Field] {
+    /// Reads every element of an array with `read`, an error pointing at the element.
+    func elements<T>(_ read: (Field) throws(APIError) -> T) throws(APIError) -> [T] {
+        let items: [JSONValue]
         switch value {
-        case .array(let items): return items.enumerated().map { Field($1, at: pointer + "/\($0)") }
-        case .numbers(let xs): return xs.enumerated().map { Field(.number($1), at: pointer + "/\($0)") }
+        case .array(let a): items = a
+        case .numbers(let xs): items = xs.map { .number($0) }
         default: throw mismatch("an array")
         }
+        var out: [T] = []
+        out.reserveCapacity(items.count)
+        for (n, item) in items.enumerated() {
+            do { out.append(try read(Field(item))) } catch { throw error.at(index: n) }
+        }
+        return out
     }
 
     // MARK: - Errors
 
     func mismatch(_ expected: String, found: String? = nil) -> APIError {
-        APIError.badField(pointer, "expected \(expected), found \(found ?? value.kindDescription)")
+        APIError.badField("", "expected \(expected), found \(found ?? value.kindDescription)")
     }
 }
 
 /// An object field: typed access to its members by key.
 struct FieldObject {
     let object: JSONObject
-    let pointer: String
-
-    /// The member, or nil when the key is absent.
-    subscript(_ key: String) -> Field? {
-        object[key].map { Field($0, at: pointer + "/" + escapePointerToken(key)) }
-    }
-
-    /// The member, or a 400 saying it is required.
-    func required(_ key: String, _ what: String) throws(APIError) -> Field {
-        guard let f = self[key] else {
-            throw APIError.badField(pointer + "/" + escapePointerToken(key), "required: \(what)")
-        }
-        return f
-    }
 
     func has(_ key: String) -> Bool { object[key] != nil }
+
+    /// The member read with `read`, or nil when the key is absent.
+    func optional<T>(_ key: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
+        guard let v = object[key] else { return nil }
+        do { return try read(Field(v)) } catch { throw error.at(key: key) }
+    }
+
+    /// The member read with `read`, or a 400 saying it is required and what it is.
+    func required<T>(_ key: String, _ what: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T {
+        guard let v = try optional(key, read) else { throw missing(key, what) }
+        return v
+    }
+
+    func missing(_ key: String, _ what: String) -> APIError {
+        APIError.badField("/" + escapePointerToken(key), "required: \(what)")
+    }
 }
 
 extension JSONValue {

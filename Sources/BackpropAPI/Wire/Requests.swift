@@ -11,42 +11,40 @@ struct ProblemRequest {
 
     /// - Parameter targetRequired: /gradients, /step and /explain need targets; /forward does not.
     init(_ body: FieldObject, targetRequired: Bool) throws(APIError) {
-        let network = try NetworkRequest(try body.required("network", "the network (an object with layers)")).spec
+        let network = try body.required("network", "the network (an object with layers)") { f throws(APIError) in try NetworkRequest(f).spec }
 
-        let hasInput = body.has("input"), hasInputs = body.has("inputs")
-        if hasInput && hasInputs {
-            throw APIError.badField(body.pointer + "/inputs", "send either input (one sample) or inputs (a batch), not both")
+        if body.has("input") && body.has("inputs") {
+            throw APIError.badField("/inputs", "send either input (one sample) or inputs (a batch), not both")
         }
         let inputs: SamplesSpec
-        if let f = body["input"] {
-            inputs = .single(try f.vector())
-        } else if let f = body["inputs"] {
-            inputs = .batch(try f.matrix())
+        if let v = try body.optional("input", { f throws(APIError) in try f.vector() }) {
+            inputs = .single(v)
+        } else if let m = try body.optional("inputs", { f throws(APIError) in try f.matrix() }) {
+            inputs = .batch(m)
         } else {
-            throw APIError.badField(body.pointer + "/input", "required: input (a vector, one sample) or inputs (a matrix, one row per sample)")
+            throw APIError.badField("/input", "required: input (a vector, one sample) or inputs (a matrix, one row per sample)")
         }
 
         let targetKey = inputs.isBatch ? "targets" : "target"
         let otherKey = inputs.isBatch ? "target" : "targets"
         if body.has(otherKey) {
-            throw APIError.badField(body.pointer + "/" + otherKey,
+            throw APIError.badField("/" + otherKey,
                                     inputs.isBatch ? "with inputs (a batch) send targets, one row per input row"
                                                    : "with input (one sample) send target, a vector")
         }
-        var targets: SamplesSpec?
-        if let f = body[targetKey] {
-            targets = inputs.isBatch ? .batch(try f.matrix()) : .single(try f.vector())
-        } else if targetRequired {
-            throw APIError.badField(body.pointer + "/" + targetKey,
-                                    "required: the \(targetKey) the outputs are compared with")
+        let targets = try body.optional(targetKey) { f throws(APIError) -> SamplesSpec in
+            inputs.isBatch ? .batch(try f.matrix()) : .single(try f.vector())
+        }
+        if targets == nil && targetRequired {
+            throw body.missing(targetKey, "the \(targetKey) the outputs are compared with")
         }
 
         spec = ProblemSpec(
             network: network,
             inputs: inputs,
             targets: targets,
-            loss: try body["loss"]?.string(),
-            reduction: try body["reduction"]?.string()
+            loss: try body.optional("loss") { f throws(APIError) in try f.string() },
+            reduction: try body.optional("reduction") { f throws(APIError) in try f.string() }
         )
     }
 }
@@ -56,19 +54,17 @@ struct NetworkRequest {
     var spec: NetworkSpec
 
     init(_ field: Field) throws(APIError) {
-        let o = try field.object()
-        let layers = try o.required("layers", "the layers (an array of objects with weights)").array()
-        var specs: [LayerSpec] = []
-        specs.reserveCapacity(layers.count)
-        for layer in layers {
-            let l = try layer.object()
-            specs.append(LayerSpec(
-                weights: try l.required("weights", "the weights (one row per unit)").matrix(),
-                biases: try l["biases"]?.vector(),
-                activation: try l["activation"]?.string()
-            ))
+        let layers = try field.object().required("layers", "the layers (an array of objects with weights)") { f throws(APIError) in
+            try f.elements { layer throws(APIError) -> LayerSpec in
+                let l = try layer.object()
+                return LayerSpec(
+                    weights: try l.required("weights", "the weights (one row per unit)") { w throws(APIError) in try w.matrix() },
+                    biases: try l.optional("biases") { b throws(APIError) in try b.vector() },
+                    activation: try l.optional("activation") { a throws(APIError) in try a.string() }
+                )
+            }
         }
-        spec = NetworkSpec(layers: specs)
+        spec = NetworkSpec(layers: layers)
     }
 }
 
@@ -82,11 +78,11 @@ struct StepRequest {
     init(_ body: FieldObject) throws(APIError) {
         problem = try ProblemRequest(body, targetRequired: true)
         options = StepOptions(
-            learningRate: try body["learningRate"]?.number() ?? 1,
-            steps: try body["steps"]?.integer() ?? 1,
-            updateBiases: try body["updateBiases"]?.bool() ?? true
+            learningRate: try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? 1,
+            steps: try body.optional("steps") { f throws(APIError) in try f.integer() } ?? 1,
+            updateBiases: try body.optional("updateBiases") { f throws(APIError) in try f.bool() } ?? true
         )
-        details = try body["details"]?.bool() ?? true
+        details = try body.optional("details") { f throws(APIError) in try f.bool() } ?? true
     }
 }
 
@@ -98,13 +94,15 @@ struct ExplainRequest {
 
     init(_ body: FieldObject) throws(APIError) {
         problem = try ProblemRequest(body, targetRequired: true)
-        let w = try body.required("weight", "the weight to explain: {\"layer\", \"unit\", \"input\"} (0-based)").object()
-        weight = WeightIndex(
-            layer: try w.required("layer", "the layer index (0-based)").integer(),
-            unit: try w.required("unit", "the unit index within the layer (0-based)").integer(),
-            input: try w.required("input", "the input index of the unit (0-based)").integer()
-        )
-        learningRate = try body["learningRate"]?.number() ?? 1
+        weight = try body.required("weight", "the weight to explain: {\"layer\", \"unit\", \"input\"} (0-based)") { f throws(APIError) in
+            let w = try f.object()
+            return WeightIndex(
+                layer: try w.required("layer", "the layer index (0-based)") { i throws(APIError) in try i.integer() },
+                unit: try w.required("unit", "the unit index within the layer (0-based)") { i throws(APIError) in try i.integer() },
+                input: try w.required("input", "the input index of the unit (0-based)") { i throws(APIError) in try i.integer() }
+            )
+        }
+        learningRate = try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? 1
     }
 }
 
@@ -114,29 +112,29 @@ struct InitRequest {
     var activationsKey: String
 
     init(_ body: FieldObject) throws(APIError) {
-        let sizes = try body.required("sizes", "the layer sizes: inputs, then units per layer, e.g. [2, 2, 2]").array()
-        var ints: [Int] = []
-        for s in sizes { ints.append(try s.integer()) }
+        let sizes = try body.required("sizes", "the layer sizes: inputs, then units per layer, e.g. [2, 2, 2]") { f throws(APIError) in
+            try f.elements { s throws(APIError) in try s.integer() }
+        }
 
         if body.has("activation") && body.has("activations") {
-            throw APIError.badField(body.pointer + "/activations", "send either activation (one for all layers) or activations (one per layer), not both")
+            throw APIError.badField("/activations", "send either activation (one for all layers) or activations (one per layer), not both")
         }
         var names = ["sigmoid"]  // the default activation, for every layer
         var key = "activation"
-        if let f = body["activations"] {
+        if let list = try body.optional("activations", { f throws(APIError) in try f.elements { a throws(APIError) in try a.string() } }) {
             key = "activations"
-            names = []
-            for a in try f.array() { names.append(try a.string()) }
-        } else if let f = body["activation"] {
-            names = [try f.string()]
+            names = list
+        } else if let one = try body.optional("activation", { f throws(APIError) in try f.string() }) {
+            names = [one]
         }
 
-        let seed = try body["seed"]?.integer() ?? 0
+        let seed = try body.optional("seed") { f throws(APIError) in try f.integer() } ?? 0
         if seed < 0 {
-            throw APIError.badValue(body.pointer + "/seed", "expected an integer ≥ 0, found \(seed)")
+            throw APIError.badValue("/seed", "expected an integer ≥ 0, found \(seed)")
         }
-        spec = InitSpec(sizes: ints, activations: names, biases: try body["biases"]?.bool() ?? true,
-                        scheme: try body["scheme"]?.string(), seed: UInt64(seed))
+        spec = InitSpec(sizes: sizes, activations: names,
+                        biases: try body.optional("biases") { f throws(APIError) in try f.bool() } ?? true,
+                        scheme: try body.optional("scheme") { f throws(APIError) in try f.string() }, seed: UInt64(seed))
         activationsKey = key
     }
 }
