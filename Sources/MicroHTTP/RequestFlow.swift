@@ -79,7 +79,7 @@ extension ServerContext {
         }
         let queued = ConnectionIO.queue(response, on: connection)
         if configuration.accessLog {
-            StandardError.writeLine(StandardError.accessLogLine(
+            accessLog.append(StandardError.accessLogLine(
                 method: state.head.method, path: state.head.path, status: response.status,
                 duration: .now - state.arrival, bytesOut: response.body.count))
         }

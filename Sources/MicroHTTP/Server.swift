@@ -121,6 +121,7 @@ extension HTTPServer {
             throw HTTPServerError.startFailed(
                 host: configuration.host, port: configuration.port, reason: reason)
         }
+        if configuration.accessLog { context.accessLog.start() }
         return RunningDaemon(daemon: daemon, retainedContext: retained)
     }
 
@@ -128,6 +129,7 @@ extension HTTPServer {
     /// fires for each), so only afterwards is the context's retain released.
     fileprivate func stop(_ running: RunningDaemon) {
         MHD_stop_daemon(running.daemon)
+        context.accessLog.stop()  // after MHD: the last requests' lines are in by now
         running.retainedContext.release()
     }
 

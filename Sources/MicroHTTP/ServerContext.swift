@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     let inFlight = Atomic<Int>(0)
     /// The last message libmicrohttpd logged: the best explanation when MHD_start_daemon fails.
     let lastLibraryMessage = Locked<String?>(nil)
+    /// Request lines, batched (started and stopped with the daemon when `accessLog` is on).
+    let accessLog = AccessLog()
 
     init(configuration: ServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
