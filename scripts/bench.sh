@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every benchmark of the project, in one run on this machine (release builds, never part of the
+# tests). The machine is shared and noisy: read the ratios, each measured side by side.
+#   1. JSON codec: read and write MB/s on 100k-double arrays     (Benchmarks/JSONBenchmark)
+#   2. core step vs bare cblas_dgemm from C, per network size    (Benchmarks/core-vs-dgemm.sh)
+#   3. the service in-process: µs per small and large /step, peak memory (Benchmarks/APIBenchmark)
+#   4. over HTTP with wrk: ours vs the C ceiling vs the Python peer (../shared/bench/compare)
+# Usage: scripts/bench.sh [SHARED_BENCH_DIR]   (default ../shared/bench; part 4 is skipped without it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bench_dir="${1:-../shared/bench}"
+scripts/install-deps.sh
+
+swift build -c release --product JSONBenchmark --product CoreBenchmark --product APIBenchmark --product backprop-server >&2
+bin="$(swift build -c release --show-bin-path)"
+
+echo "== 1. JSON codec"
+"$bin/JSONBenchmark"
+
+echo "== 2. core step vs C dgemm"
+Benchmarks/core-vs-dgemm.sh 3 2
+
+if [ -d "$bench_dir" ]; then
+  echo "== 3. in-process /step"
+  "$bin/APIBenchmark" "$bench_dir/peer/small.json" "$bench_dir/peer/large.json"
+  echo "== 4. over HTTP (wrk), side by side"
+  "$bench_dir/compare" "$bin/backprop-server" both 6
+else
+  echo "(no $bench_dir: skipping the in-process and HTTP comparisons, which use its request bodies)"
+fi
