@@ -25,10 +25,11 @@ WORKDIR /src
 COPY Package.* ./
 RUN swift package resolve
 
-# SwiftPM loads every target the manifest names when it builds, test targets included, so Tests/
-# comes along even though nothing in it is built into the image.
+# SwiftPM loads every target the manifest names when it builds, test and benchmark targets
+# included, so Tests/ and Benchmarks/ come along even though nothing in them is built into the image.
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
 # Embedded into the binary at build time: Sources/BackpropAPI/Resources/openapi.yaml is a
 # relative link to this file (COPY keeps links as links).
 COPY openapi.yaml ./

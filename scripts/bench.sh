@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 bench_dir="${1:-../shared/bench}"
 scripts/install-deps.sh
 
-swift build -c release --product JSONBenchmark --product CoreBenchmark --product APIBenchmark --product backprop-server >&2
+for product in JSONBenchmark APIBenchmark backprop-server; do
+  swift build -c release --product "$product" >&2
+done
 bin="$(swift build -c release --show-bin-path)"
 
 echo "== 1. JSON codec"
