@@ -63,7 +63,7 @@ public struct InitSpec: Sendable {
 ///   `activation` (one name, reported at `activation`) or `activations` (reported at `activations[k]`).
 public func initialNetwork(_ spec: InitSpec, activationsKey: String = "activations", limits: Limits = .default) throws(BackpropError) -> Network {
     let (scheme, activations) = try spec.checked(activationsKey: activationsKey, limits: limits)
-    var random = SplitMix64Stream(seed: spec.seed)
+    var random = SplitMix64(seed: spec.seed)
     var layers: [DenseLayer] = []
     for l in 0..<(spec.sizes.count - 1) {
         let fanIn = spec.sizes[l], fanOut = spec.sizes[l + 1]
@@ -141,12 +141,15 @@ extension InitSpec {
 ///     x ← (state ⊕ (state >> 30)) · 0xBF58476D1CE4E5B9
 ///     x ← (x ⊕ (x >> 27)) · 0x94D049BB133111EB
 ///     return x ⊕ (x >> 31)
-struct SplitMix64Stream {
-    private(set) var state: UInt64
+///
+/// Public so that tests and benchmarks draw their random networks from the same documented
+/// generator instead of keeping copies of it.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public private(set) var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var x = state
         x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -155,7 +158,12 @@ struct SplitMix64Stream {
     }
 
     /// A double in [0, 1): the top 53 bits times 2⁻⁵³, exact.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1p-53
+    }
+
+    /// A double in [lo, hi): lo + (hi − lo) · u, with u from `nextUnit`.
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+        lo + (hi - lo) * nextUnit()
     }
 }

@@ -5,23 +5,8 @@
 import Testing
 @testable import Backprop
 
-/// A seeded generator private to these tests (xorshift-multiply, like SplitMix64).
-fileprivate struct ExplainRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var x = state
-        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-        return x ^ (x >> 31)
-    }
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) * 0x1p-53
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-    mutating func bool() -> Bool { next() & 1 == 1 }
+/// Draws for random explain problems (SplitMix64 itself, `int` and `bool` come from TestSupport.swift).
+fileprivate extension SplitMix64 {
     mutating func matrix(_ rows: Int, _ cols: Int, _ lo: Double = -1, _ hi: Double = 1) -> Matrix {
         Matrix(rows: rows, cols: cols, storage: (0..<(rows * cols)).map { _ in uniform(lo, hi) })
     }
@@ -78,7 +63,7 @@ struct ExplanationTests {
     /// ∂E/∂w_ji (hidden) = (δy1·w_{3j} + δy2·w_{4j}) · z_j(1 − z_j) · x_i;
     /// ∂E/∂w_ji (output) = (y_j − t_j) · y_j(1 − y_j) · z_i.
     @Test func textbookFormulasOnRandomNetworks() throws {
-        var random = ExplainRandom(state: 2222)
+        var random = SplitMix64(seed: 2222)
         for _ in 0..<25 {
             let hidden = random.matrix(2, 2), output = random.matrix(2, 2)
             let x = [random.uniform(-1, 1), random.uniform(-1, 1)], t = [random.uniform(0, 1), random.uniform(0, 1)]
@@ -143,7 +128,7 @@ struct ExplanationTests {
     /// Depth 1–4, widths 1–6, random biases, activations and losses, one sample: the gradient is
     /// gradients()'s entry and the factors multiply to it, for every weight.
     @Test func randomNetworksAgreeWithGradients() throws {
-        var random = ExplainRandom(state: 77)
+        var random = SplitMix64(seed: 77)
         var weightsChecked = 0
         for _ in 0..<40 {
             let problem = Self.randomProblem(&random, samples: 1)
@@ -174,7 +159,7 @@ struct ExplanationTests {
     }
 
     /// A random problem whose loss suits its output layer (cross-entropy only after sigmoid or softmax).
-    fileprivate static func randomProblem(_ random: inout ExplainRandom, samples: Int) -> Problem {
+    fileprivate static func randomProblem(_ random: inout SplitMix64, samples: Int) -> Problem {
         let depth = random.int(1...4)
         var widths = [random.int(1...5)]
         for _ in 0..<depth { widths.append(random.int(1...6)) }
@@ -274,7 +259,7 @@ struct ExplanationTests {
 
     @Test(arguments: [Reduction.mean, .sum])
     func batchGradientIsTheReductionOfPerSampleProducts(reduction: Reduction) throws {
-        var random = ExplainRandom(state: 31 + (reduction == .mean ? 0 : 1))
+        var random = SplitMix64(seed: 31 + (reduction == .mean ? 0 : 1))
         for _ in 0..<10 {
             var problem = Self.randomProblem(&random, samples: 3)
             problem.reduction = reduction
@@ -320,7 +305,7 @@ struct ExplanationTests {
     // MARK: - Long sums
 
     @Test func moreThanEightUnitsAboveAreAbbreviated() throws {
-        var random = ExplainRandom(state: 5)
+        var random = SplitMix64(seed: 5)
         let problem = Problem(network: Network(layers: [DenseLayer(weights: random.matrix(3, 2), activation: .tanh),
                                                         DenseLayer(weights: random.matrix(10, 3))]),
                               inputs: random.matrix(1, 2), targets: random.matrix(1, 10, 0, 1), isBatch: false)

@@ -21,11 +21,11 @@ struct InitializationTests {
     /// The reference outputs of SplitMix64 for seed 1234567 (as in Vigna's splitmix64.c test
     /// and java.util.SplittableRandom), re-derived with the Python script in the report.
     @Test func splitMixMatchesTheReferenceSequence() {
-        var g = SplitMix64Stream(seed: 1_234_567)
+        var g = SplitMix64(seed: 1_234_567)
         #expect(g.next() == 0x599E_D017_FB08_FC85)
         #expect(g.next() == 0x2C73_F084_5854_0FA5)
         #expect(g.next() == 0x883E_BCE5_A3F2_7C77)
-        var h = SplitMix64Stream(seed: 42)
+        var h = SplitMix64(seed: 42)
         #expect(h.next() == 13_679_457_532_755_275_413)
         #expect(h.next() == 2_949_826_092_126_892_291)
     }

@@ -14,26 +14,9 @@ import Testing
 
 // MARK: - Reproducible randomness
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fully specified generator, so a failing case can be
-/// replayed from its seed. Never SystemRandomNumberGenerator in these tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [lo, hi), from the top 53 bits (our own mapping, so it cannot change with the stdlib).
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * (Double(next() >> 11) * 0x1p-53)
-    }
-
+// SplitMix64 (Steele, Lea & Flood 2014) comes from the core (Initialization.swift): a tiny, fully
+// specified generator, so a failing case can be replayed from its seed. Never SystemRandomNumberGenerator.
+extension SplitMix64 {
     /// Uniform integer in the closed range (the modulo bias is irrelevant for test sizes).
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))
