@@ -3,7 +3,7 @@
 
 /// How libmicrohttpd spreads connections over threads.
 public enum ThreadModel: Sendable, Equatable {
-    /// `threads` polling threads (epoll) sharing all connections: fastest for tiny requests, but
+    /// `threads` polling threads (poll) sharing all connections: fastest for tiny requests, but
     /// a slow request delays every other connection on its thread.
     case pool
     /// One thread per connection (poll): slow requests are isolated, at a thread's cost each.
