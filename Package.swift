@@ -61,3 +61,15 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["APITestCases", "backprop-server"]),
     ]
 )
+
+// The libFuzzer target (Fuzz/), only when asked for: `BACKPROP_FUZZ=1 swift build -c release
+// --scratch-path .build-fuzz --product BackpropFuzz -Xswiftc -sanitize=fuzzer,address` (-Xswiftc
+// instruments the libraries too; scripts/hardening.sh --only fuzz builds and runs it).
+if Context.environment["BACKPROP_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "BackpropFuzz",
+        dependencies: ["BackpropAPI", "Backprop", "JSONCodec", "MicroHTTP"],
+        path: "Fuzz/Target",
+        swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])]
+    ))
+}
