@@ -45,7 +45,7 @@ public struct BackpropService: HTTPHandler {
         case .step: return json(try Handlers.step(try body(request), configuration))
         case .explain: return json(try Handlers.explain(try body(request), configuration))
         case .initialize: return json(try Handlers.initialize(try body(request), configuration))
-        case .healthz: return json(ResponseBody.health)
+        case .healthz: return json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1)))
         case .openapi: return HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes)
         }
     }

@@ -13,6 +13,10 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body bytes, de-chunked. Empty when there is no body.
     public var body: [UInt8]
+    /// Requests the server had in flight when this one was handed over, this one included
+    /// (0 for requests built outside a server). Lets a health check report load without the
+    /// application holding a reference to the server.
+    public var requestsInFlight: Int = 0
 
     public init(
         method: String,

@@ -54,6 +54,7 @@ extension ServerContext {
             }
             var request = state.head
             request.body = state.body
+            request.requestsInFlight = inFlight.load(ordering: .relaxed)
             state.body = []
             return answer(handler.respond(to: request), state, connection)
 

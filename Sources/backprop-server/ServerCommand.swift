@@ -26,7 +26,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "TCP port; 0 picks a free one (the real port is printed). Default 8080. [env BACKPROP_PORT]")
     var port: Int?
 
-    @Option(help: "Worker threads serving requests. Default: the number of CPU cores. [env BACKPROP_THREADS]")
+    @Option(help: "Threads of the pool thread model. Default: the number of CPU cores. [env BACKPROP_THREADS]")
     var threads: Int?
 
     @Option(help: "Largest request body in bytes; larger ones get 413. Default 33554432 (32 MiB). [env BACKPROP_MAX_BODY_BYTES]")
@@ -56,6 +56,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most simultaneous connections from one IP address. Default 128. [env BACKPROP_MAX_CONNECTIONS_PER_IP]")
     var maxConnectionsPerIp: Int?
 
+    @Option(help: "How connections map to threads: per-connection (a thread each: a slow request delays no one else) or pool (--threads threads share all connections). Default per-connection. [env BACKPROP_THREAD_MODEL]")
+    var threadModel: String?
+
     @Option(help: "Seconds to wait for requests in flight on SIGTERM/SIGINT. Default 30. [env BACKPROP_SHUTDOWN_TIMEOUT]")
     var shutdownTimeout: Int?
 
@@ -72,6 +75,11 @@ struct ServerCommand: ParsableCommand {
         http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? 30, 1...86_400)
         http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? 512, 1...100_000)
         http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? 128, 1...100_000)
+        switch threadModel ?? env.string("BACKPROP_THREAD_MODEL") ?? "per-connection" {
+        case "per-connection": http.threadModel = .threadPerConnection
+        case "pool": http.threadModel = .pool
+        case let other: throw ValidationError("--thread-model must be per-connection or pool, found \"\(other)\"")
+        }
         http.accessLog = !(quiet || env.string("BACKPROP_QUIET").map { $0 == "1" || $0 == "true" } == true)
 
         let defaults = Limits.default

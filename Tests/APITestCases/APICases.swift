@@ -192,6 +192,7 @@ public enum APICases {
         testCase("healthz", "GET", "/healthz") { c in
             c.status(200, contentType: "application/json")
             c.expect(c.response.object["status"] as? String == "ok", "status ok")
+            c.expect(c.response.object["inFlight"] as? Int == 0, "nothing else in flight: \(c.response.text)")
         },
         testCase("openapi.yaml is served as it is", "GET", "/openapi.yaml") { c in
             c.status(200, contentType: "application/yaml")

@@ -152,8 +152,16 @@ enum ResponseBody {
         return w.bytes
     }
 
-    /// /healthz.
-    static let health: [UInt8] = Array(#"{"status":"ok"}"#.utf8)
+    /// /healthz: `ok`, and the other requests in flight (this one not counted), so a load test
+    /// can see the count return to zero.
+    static func health(inFlight: Int) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 40)
+        w.beginObject()
+        w.key("status"); w.string("ok")
+        w.key("inFlight"); w.integer(inFlight)
+        w.endObject()
+        return w.bytes
+    }
 
     private static func gradientNumbers(_ layers: [LayerGradients]) -> Int {
         layers.reduce(0) { $0 + 3 * $1.outputs.storage.count + $1.weightGradients.storage.count + ($1.biasGradients?.count ?? 0) }
