@@ -5,6 +5,8 @@
 #   3. the README's curl examples, run verbatim against a live server
 #   4. schemathesis: the live server conforms to openapi.yaml (--checks all)
 #   5. scale-out: two instances behind nginx serve as one
+#   6. the Swift suites again under AddressSanitizer and ThreadSanitizer, and 30 s of libFuzzer
+#      (the rest of the hardening campaign, load and timing figures, is scripts/hardening.sh)
 # Installs what it needs (Debian packages, a Python venv under .build/) on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,5 +41,8 @@ scripts/schemathesis.sh "$server"
 step "scale-out"
 scripts/scale-out.sh "$server"
 
+step "sanitizers and fuzzing"
+HARDENING_FUZZ_SECONDS=30 scripts/hardening.sh --only sanitizers,fuzz
+
 echo
-echo "test.sh: 5 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out
+echo "test.sh: 6 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out, hardening
