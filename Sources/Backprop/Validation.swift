@@ -71,11 +71,12 @@ extension ProblemSpec {
         if samples > limits.maxBatch {
             c.add(.limitExceeded, .root.key(inputKey), "the batch has \(samples) samples; the limit is \(limits.maxBatch)")
         }
-        let (work, overflow) = parameters.multipliedReportingOverflow(by: samples)
-        let (total, overflow2) = work.multipliedReportingOverflow(by: passes)
-        if overflow || overflow2 || total > limits.maxWork {
+        let layerCount = network.layers.count
+        let work = limits.work(parameters: parameters, samples: samples, layers: layerCount, passes: passes)
+        if work.map({ $0 > limits.maxWork }) ?? true {
             c.add(.limitExceeded, .root.key(options == nil ? inputKey : "steps"),
-                  "parameters × samples × passes = \(parameters) × \(samples) × \(passes) exceeds the work limit \(limits.maxWork)")
+                  "work = passes × (parameters × samples + \(limits.layerOverhead) × layers) = \(passes) × (\(parameters) × \(samples) + \(limits.layerOverhead) × \(layerCount))"
+                      + " = \(work.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")
         }
         try c.throwIfAny()
 

@@ -41,7 +41,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most gradient steps in one /step request. Default 100000. [env BACKPROP_MAX_STEPS]")
     var maxSteps: Int?
 
-    @Option(help: "Most work in one request, counted as parameters × samples × (steps + 1). Default 1000000000. [env BACKPROP_MAX_WORK]")
+    @Option(help: "Most work in one request: passes × (parameters × samples + 4096 × layers), passes = steps + 1. Default 1000000000 (about a second). [env BACKPROP_MAX_WORK]")
     var maxWork: Int?
 
     @Option(help: "Origin allowed to call from a browser (repeat the option, or comma-separate in the environment); * allows any. Default none. [env BACKPROP_CORS_ORIGIN]")

@@ -301,14 +301,27 @@ struct ValidationTests {
     }
 
     @Test func maxWork() {
-        // 10 parameters × 2 samples × 1 pass.
-        expectIssue(Self.error(Self.base(batch: true), limits: Limits(maxWork: 19)), .limitExceeded, at: "inputs",
-                    "parameters × samples × passes = 10 × 2 × 1 exceeds the work limit 19", count: 1)
-        #expect(Self.error(Self.base(batch: true), limits: Limits(maxWork: 20)) == nil)
-        // With 3 steps: 3 + 1 passes (the last for the final loss); reported at steps.
-        expectIssue(Self.error(Self.base(batch: true), limits: Limits(maxWork: 79), options: StepOptions(steps: 3)), .limitExceeded,
-                    at: "steps", "parameters × samples × passes = 10 × 2 × 4 exceeds the work limit 79", count: 1)
-        #expect(Self.error(Self.base(batch: true), limits: Limits(maxWork: 80), options: StepOptions(steps: 3)) == nil)
+        // 1 pass × (10 parameters × 2 samples + 3 × 2 layers) = 26.
+        expectIssue(Self.error(Self.base(batch: true), limits: Limits(maxWork: 25, layerOverhead: 3)), .limitExceeded, at: "inputs",
+                    "work = passes × (parameters × samples + 3 × layers) = 1 × (10 × 2 + 3 × 2) = 26 exceeds the work limit 25", count: 1)
+        #expect(Self.error(Self.base(batch: true), limits: Limits(maxWork: 26, layerOverhead: 3)) == nil)
+        // With 3 steps: 3 + 1 passes (the last for the final loss), 4 × 26 = 104; reported at steps.
+        expectIssue(Self.error(Self.base(batch: true), limits: Limits(maxWork: 103, layerOverhead: 3), options: StepOptions(steps: 3)), .limitExceeded,
+                    at: "steps", "work = passes × (parameters × samples + 3 × layers) = 4 × (10 × 2 + 3 × 2) = 104 exceeds the work limit 103", count: 1)
+        #expect(Self.error(Self.base(batch: true), limits: Limits(maxWork: 104, layerOverhead: 3), options: StepOptions(steps: 3)) == nil)
+    }
+
+    /// Deep stacks of small layers pay for their per-layer cost: the measured 2 s case is refused
+    /// under the default limits, XOR for 100 000 steps is not.
+    @Test func defaultLimitsChargePerLayer() {
+        let narrow = (0..<3).map { _ in LayerSpec(weights: Array(repeating: Array(repeating: 0.01, count: 40), count: 40), activation: "tanh") }
+        let deep = ProblemSpec(network: NetworkSpec(layers: narrow), inputs: .single(Array(repeating: 0.1, count: 40)),
+                               targets: .single(Array(repeating: 0, count: 40)))
+        #expect(throws: BackpropError.self) { try deep.validated(requireTargets: true, options: StepOptions(steps: 100_000)) }
+        let xor = ProblemSpec(network: NetworkSpec(layers: [LayerSpec(weights: [[0.5, -0.4], [0.3, 0.8]], biases: [0.1, -0.1]),
+                                                            LayerSpec(weights: [[0.7, -0.6]], biases: [0])]),
+                              inputs: .batch([[0, 0], [0, 1], [1, 0], [1, 1]]), targets: .batch([[0], [1], [1], [0]]))
+        #expect(throws: Never.self) { try xor.validated(requireTargets: true, options: StepOptions(steps: 100_000)) }
     }
 
     /// Limits are checked from counts before anything is scanned: a ragged oversized network gets the limit only.
