@@ -179,33 +179,34 @@ extension NetworkSpec {
         }
         var activations: [Activation] = []
         for (l, layer) in layers.enumerated() {
-            let p = layersPath.index(l)
-            let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p, into: &c)
+            // Paths as functions: built only if an issue is reported.
+            func p() -> FieldPath { layersPath.index(l) }
+            func weightsPath() -> FieldPath { p().key("weights") }
+            let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p(), into: &c)
             activations.append(activation)
-            let weightsPath = p.key("weights")
             guard let first = layer.weights.first else {
-                c.add(.shapeMismatch, weightsPath, "expected at least one row (one per unit), found none")
+                c.add(.shapeMismatch, weightsPath(), "expected at least one row (one per unit), found none")
                 continue
             }
             if l > 0 {
                 let below = layers[l - 1].weights.count
                 if below > 0, first.count != below {
-                    c.add(.shapeMismatch, weightsPath.index(0),
+                    c.add(.shapeMismatch, weightsPath().index(0),
                           "expected \(below) weights (one per unit of layer \(l - 1)), found \(first.count)")
                 }
             }
-            if first.isEmpty { c.add(.shapeMismatch, weightsPath.index(0), "expected at least one weight, found none") }
+            if first.isEmpty { c.add(.shapeMismatch, weightsPath().index(0), "expected at least one weight, found none") }
             for (j, row) in layer.weights.enumerated() {
                 if j > 0, row.count != first.count {
-                    c.add(.shapeMismatch, weightsPath.index(j), "expected \(first.count) weights like row 0, found \(row.count)")
+                    c.add(.shapeMismatch, weightsPath().index(j), "expected \(first.count) weights like row 0, found \(row.count)")
                 }
-                checkFinite(row, at: weightsPath.index(j), into: &c)
+                checkFinite(row, at: weightsPath().index(j), into: &c)
             }
             if let b = layer.biases {
                 if b.count != layer.weights.count {
-                    c.add(.shapeMismatch, p.key("biases"), "expected \(layer.weights.count) biases (one per unit), found \(b.count)")
+                    c.add(.shapeMismatch, p().key("biases"), "expected \(layer.weights.count) biases (one per unit), found \(b.count)")
                 }
-                checkFinite(b, at: p.key("biases"), into: &c)
+                checkFinite(b, at: p().key("biases"), into: &c)
             }
         }
         guard c.isEmpty else { return [] }
