@@ -101,9 +101,7 @@ extension Network {
             let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s, needsInputGradient: l > 0)
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
-            if let dBiases, !dBiases.allSatisfy(\.isFinite) {
-                throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe("the bias gradients", layer: l))
-            }
+            if let dBiases { try requireFinite(dBiases, "the bias gradients", layer: l, site: site) }
             result[l] = LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
                                        weightGradients: dWeights, biasGradients: dBiases)
             if l > 0 {
@@ -130,6 +128,13 @@ extension Network {
 /// Throws a non-finite error naming the layer and step when m holds NaN or ±Infinity.
 func requireFinite(_ m: Matrix, _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
     guard m.isFinite else {
+        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
+    }
+}
+
+/// The same for a vector (biases and their gradients).
+func requireFinite(_ v: [Double], _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
+    guard v.allSatisfy(\.isFinite) else {
         throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
     }
 }

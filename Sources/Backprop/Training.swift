@@ -38,9 +38,7 @@ extension Problem {
             }
             for (l, layer) in updated.enumerated() {
                 try requireFinite(layer.weights, "the updated weights", layer: l, site: site)
-                if let b = layer.biases, !b.allSatisfy(\.isFinite) {
-                    throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe("the updated biases", layer: l))
-                }
+                if let b = layer.biases { try requireFinite(b, "the updated biases", layer: l, site: site) }
             }
             network = Network(layers: updated)
             last = g
