@@ -9,10 +9,16 @@ struct CORSPolicy: Sendable {
 
     var allowsAny: Bool { origins.contains("*") }
 
+    /// The request's Origin when it may call us (nil for `*`, which needs no echo).
+    private func allowedOrigin(of request: HTTPRequest) -> String? {
+        guard let origin = request.header("origin"), origins.contains(origin) else { return nil }
+        return origin
+    }
+
     /// The headers every response carries for this request's Origin.
     func headers(for request: HTTPRequest) -> [(name: String, value: String)] {
         if allowsAny { return [("Access-Control-Allow-Origin", "*")] }
-        guard let origin = request.header("origin"), origins.contains(origin) else {
+        guard let origin = allowedOrigin(of: request) else {
             return origins.isEmpty ? [] : [("Vary", "Origin")]
         }
         return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
@@ -24,7 +30,7 @@ struct CORSPolicy: Sendable {
     func preflight(_ request: HTTPRequest, route: Route) -> HTTPResponse {
         let methods = route.allowedMethods.joined(separator: ", ")
         var h: [(name: String, value: String)] = [("Allow", methods)]
-        guard headers(for: request).contains(where: { $0.name == "Access-Control-Allow-Origin" }) else {
+        guard allowsAny || allowedOrigin(of: request) != nil else {
             return HTTPResponse(status: 204, headers: h)
         }
         h.append(("Access-Control-Allow-Methods", methods))

@@ -210,6 +210,13 @@ public enum APICases {
         testCase("CORS headers on an answer to the configured origin", "GET", "/healthz", headers: [("Origin", testOrigin)]) { c in
             c.expect(c.response.header("access-control-allow-origin") == testOrigin, "allow-origin on a GET")
         },
+        testCase("CORS preflight from another origin grants nothing", "OPTIONS", "/step",
+                 headers: [("Origin", "http://evil.example"), ("Access-Control-Request-Method", "POST")]) { c in
+            c.expect(c.response.status == 204, "status \(c.response.status)")
+            c.expect(c.response.header("access-control-allow-origin") == nil, "allow-origin for an unknown origin")
+            c.expect(c.response.header("access-control-allow-methods") == nil, "allow-methods for an unknown origin")
+            c.expect(c.response.header("allow") == "POST, OPTIONS", "Allow")
+        },
         testCase("no CORS headers for another origin", "GET", "/healthz", headers: [("Origin", "http://evil.example")]) { c in
             c.expect(c.response.header("access-control-allow-origin") == nil, "allow-origin for an unknown origin")
         },
