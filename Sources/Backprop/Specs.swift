@@ -35,6 +35,14 @@ public enum SamplesSpec: Sendable, Equatable {
         }
     }
 
+    /// How many samples, without building the rows.
+    public var count: Int {
+        switch self {
+        case .single: 1
+        case .batch(let m): m.count
+        }
+    }
+
     public var isBatch: Bool {
         if case .batch = self { return true }
         return false

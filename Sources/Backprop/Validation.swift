@@ -63,7 +63,7 @@ extension ProblemSpec {
         // Limits next, from counts alone: a request far too large is refused before it is scanned
         // and before anything is allocated.
         let parameters = network.layers.reduce(0) { $0 + $1.weights.count * ($1.weights.first?.count ?? 0) + ($1.biases?.count ?? 0) }
-        let samples = inputs.rows.count
+        let samples = inputs.count
         let passes = (options?.steps ?? 0) + 1
         if parameters > limits.maxParameters {
             c.add(.limitExceeded, networkPath, "the network has \(parameters) parameters; the limit is \(limits.maxParameters)")
@@ -95,8 +95,8 @@ extension ProblemSpec {
             } else {
                 let outputWidth = network.layers.last?.weights.count
                 checkSamples(targets, key: targetKey, width: outputWidth, widthReason: "the last layer has that many units", limits: limits, into: &c)
-                if targets.isBatch, targets.rows.count != inputs.rows.count {
-                    c.add(.shapeMismatch, .root.key(targetKey), "expected \(inputs.rows.count) rows, one per row of inputs, found \(targets.rows.count)")
+                if targets.isBatch, targets.count != inputs.count {
+                    c.add(.shapeMismatch, .root.key(targetKey), "expected \(inputs.count) rows, one per row of inputs, found \(targets.count)")
                 }
             }
         } else if requireTargets {
