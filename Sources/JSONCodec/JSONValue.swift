@@ -2,7 +2,7 @@
 // Arrays of numbers are stored packed as [Double] (`.numbers`), because that is what this service
 // moves around. Not a parser or printer (JSONReader, JSONWriter), and no Codable.
 
-public indirect enum JSONValue: Sendable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
