@@ -52,9 +52,9 @@ public struct BackpropService: HTTPHandler {
 
     /// The request body parsed as a JSON object (the one place JSON text is read).
     private func body(_ request: HTTPRequest) throws(APIError) -> FieldObject {
-        let value: JSONValue
+        let document: JSONDocument
         do {
-            value = try JSONReader.parse(request.body, limits: .init(maxDepth: configuration.maxJSONDepth))
+            document = try JSONReader.parseDocument(request.body, limits: .init(maxDepth: configuration.maxJSONDepth))
         } catch {
             if request.body.isEmpty {
                 throw APIError(status: 400, type: ProblemType.malformedJSON, title: "Malformed JSON",
@@ -62,7 +62,7 @@ public struct BackpropService: HTTPHandler {
             }
             throw .malformedJSON(error)
         }
-        return try Field(value).object()
+        return try Field(document.root).object()
     }
 
     private func json(_ body: [UInt8]) -> HTTPResponse {

@@ -1,6 +1,6 @@
-// JSONReader.swift — strict RFC 8259 parser from UTF-8 bytes to JSONValue, with an explicit stack
-// (never recursion, so hostile nesting cannot overflow the thread's stack) and errors that carry a
-// JSON Pointer. Not here: number conversion (NumberParsing.swift) and strings (StringParsing.swift).
+// JSONReader.swift — strict RFC 8259 parser from UTF-8 bytes to a JSONDocument tape (and from it a
+// JSONValue tree), with an explicit stack (never recursion, so hostile nesting cannot overflow the
+// thread's stack) and errors that carry a JSON Pointer. Not here: number conversion (NumberParsing.swift) and strings (StringParsing.swift).
 
 public struct JSONReader {
     public struct Limits: Sendable {
@@ -19,22 +19,32 @@ public struct JSONReader {
         }
     }
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .init())
-        throws(JSONSyntaxError) -> JSONValue
+    /// The document as a flat tape (JSONDocument): the cheap form to read a request from.
+    public static func parseDocument(_ bytes: UnsafeRawBufferPointer, limits: Limits = .init())
+        throws(JSONSyntaxError) -> JSONDocument
     {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
         return try parser.parseDocument()
     }
 
-    public static func parse(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
+    public static func parseDocument(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONDocument {
         // Typed throws do not pass through withUnsafeBytes's rethrows; carry the result out instead.
-        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBytes { raw in
-            do throws(JSONSyntaxError) { return .success(try parse(raw, limits: limits)) } catch {
+        let result: Result<JSONDocument, JSONSyntaxError> = bytes.withUnsafeBytes { raw in
+            do throws(JSONSyntaxError) { return .success(try parseDocument(raw, limits: limits)) } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    /// The document as a tree of JSONValues.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
+        try parseDocument(bytes, limits: limits).root.value
+    }
+
+    public static func parse(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
+        try parseDocument(bytes, limits: limits).root.value
     }
 
     public static func parse(_ text: String, limits: Limits = .init()) throws(JSONSyntaxError) -> JSONValue {
@@ -45,11 +55,14 @@ public struct JSONReader {
     nonisolated(unsafe) private static let emptyInput = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 }
 
-/// One open container on the explicit stack. Its finished children sit in `Parser.values` from
-/// `valueStart` on (and an object's keys in `Parser.keys` from `keyStart` on).
+/// One open container on the explicit stack.
 struct Frame {
     var isObject: Bool
-    var valueStart: Int
+    /// The container's own entry on the tape, patched with its end and count when it closes.
+    var entry: Int
+    /// Members or elements completed so far.
+    var count = 0
+    /// Where this object's keys start in `Parser.keys`.
     var keyStart: Int
     /// Built once an object has many members, so duplicate checks stay O(1) instead of O(n).
     var keySet: Set<String>? = nil
@@ -63,10 +76,14 @@ struct Parser {
     var i = 0
 
     var frames: [Frame] = []
-    var values: [JSONValue] = []
-    var keys: [String] = []
-    /// The elements of the top array while all of them are numbers (see `parseNumberArray`).
-    var numberScratch: [Double] = []
+    /// The tape being written, and its number pool and string table (see JSONDocument).
+    var entries: [JSONDocument.Entry] = []
+    var numbers: [Double] = []
+    var strings: [String] = []
+    var keyBytes: [UInt8] = []
+    /// The open objects' keys (indices of their `.key` entries), innermost object's last.
+    var keys: [Int] = []
+    /// True while the top array is still all numbers, packed into `numbers` (`parseNumberArray`).
     var inNumbersMode = false
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
@@ -76,11 +93,13 @@ struct Parser {
         self.base = base
         self.end = count
         self.limits = limits
+        // Tiny documents (the common request) then never regrow the tape.
+        entries.reserveCapacity(min(64, count / 2 + 1))
     }
 
     private enum State { case value, afterValue }
 
-    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSONDocument {
         if end > limits.maxBytes { throw fail("input larger than \(limits.maxBytes) bytes", at: limits.maxBytes) }
         var state = State.value
         while true {
@@ -95,8 +114,7 @@ struct Parser {
                     guard i < end else { throw fail("unexpected end of input") }
                     if base[i] == UInt8(ascii: "]") {
                         i += 1
-                        frames.removeLast()
-                        values.append(.array([]))
+                        closeContainer()
                         state = .afterValue
                         continue
                     }
@@ -110,29 +128,30 @@ struct Parser {
                     guard i < end else { throw fail("unexpected end of input") }
                     if base[i] == UInt8(ascii: "}") {
                         i += 1
-                        frames.removeLast()
-                        values.append(.object(JSONObject()))
+                        closeContainer()
                         state = .afterValue
                         continue
                     }
                     try parseKeyAndColon()
                 case UInt8(ascii: "\""):
-                    values.append(.string(try parseString()))
+                    let s = try parseString()
+                    entries.append(.init(kind: .string, payload: UInt64(strings.count)))
+                    strings.append(s)
                     state = .afterValue
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    values.append(.number(try parseNumber()))
+                    entries.append(.init(kind: .number, payload: try parseNumber().bitPattern))
                     state = .afterValue
                 case UInt8(ascii: "t"):
                     try expectLiteral("true")
-                    values.append(.bool(true))
+                    entries.append(.init(kind: .bool, payload: 1))
                     state = .afterValue
                 case UInt8(ascii: "f"):
                     try expectLiteral("false")
-                    values.append(.bool(false))
+                    entries.append(.init(kind: .bool, payload: 0))
                     state = .afterValue
                 case UInt8(ascii: "n"):
                     try expectLiteral("null")
-                    values.append(.null)
+                    entries.append(.init(kind: .null))
                     state = .afterValue
                 case let c:
                     throw unexpected(c, expecting: "a value")
@@ -140,18 +159,21 @@ struct Parser {
 
             case .afterValue:
                 slotOpen = false
-                guard let top = frames.last else {
+                guard !frames.isEmpty else {
                     skipWhitespace()
                     if i != end { throw fail("unexpected data after the top-level value") }
-                    return values[0]
+                    return JSONDocument(entries: entries, numbers: numbers, strings: strings, keyBytes: keyBytes)
                 }
+                let top = frames.count - 1
+                frames[top].count += 1  // the value just finished belongs to the top container
+                let isObject = frames[top].isObject
                 skipWhitespace()
                 guard i < end else { throw fail("unexpected end of input") }
                 let c = base[i]
                 if c == UInt8(ascii: ",") {
                     i += 1
                     skipWhitespace()
-                    if top.isObject {
+                    if isObject {
                         if i < end && base[i] == UInt8(ascii: "}") { throw fail("trailing comma before '}'") }
                         try parseKeyAndColon()
                     } else {
@@ -159,40 +181,32 @@ struct Parser {
                         slotOpen = true
                     }
                     state = .value
-                } else if top.isObject && c == UInt8(ascii: "}") {
+                } else if c == UInt8(ascii: isObject ? "}" : "]") {
                     i += 1
-                    closeObject()
-                } else if !top.isObject && c == UInt8(ascii: "]") {
-                    i += 1
-                    let elements = Array(values[top.valueStart...])
-                    values.removeSubrange(top.valueStart...)
-                    frames.removeLast()
-                    values.append(.array(elements))
+                    closeContainer()
                 } else {
-                    throw fail(top.isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
+                    throw fail(isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element")
                 }
             }
         }
     }
 
-    /// Consumes `[` or `{` and pushes a frame; the depth limit is checked before anything grows.
+    /// Consumes `[` or `{`, writes the container's entry and pushes a frame; the depth limit is
+    /// checked before anything grows.
     private mutating func openContainer(isObject: Bool) throws(JSONSyntaxError) {
         if frames.count >= limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)") }
         i += 1
-        frames.append(Frame(isObject: isObject, valueStart: values.count, keyStart: keys.count))
+        frames.append(Frame(isObject: isObject, entry: entries.count, keyStart: keys.count))
+        entries.append(.init(kind: isObject ? .object : .array))
         slotOpen = false
     }
 
-    private mutating func closeObject() {
+    /// Pops the top container and records on its entry where it ends and how much it holds.
+    private mutating func closeContainer() {
         let top = frames.removeLast()
-        var object = JSONObject()
-        object.entries.reserveCapacity(values.count - top.valueStart)
-        for (k, v) in zip(keys[top.keyStart...], values[top.valueStart...]) {
-            object.entries.append((key: k, value: v))
-        }
-        keys.removeSubrange(top.keyStart...)
-        values.removeSubrange(top.valueStart...)
-        values.append(.object(object))
+        entries[top.entry].count = top.count
+        entries[top.entry].payload = UInt64(entries.count)
+        if top.isObject { keys.removeSubrange(top.keyStart...) }
     }
 
     /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
@@ -200,35 +214,42 @@ struct Parser {
         guard i < end else { throw fail("unexpected end of input") }
         guard base[i] == UInt8(ascii: "\"") else { throw unexpected(base[i], expecting: "'\"' to begin an object key") }
         let keyOffset = i
-        let key = try parseString()
+        let keyEntry = entries.count
+        let keyStart = keyBytes.count
+        let isASCII = try parseKey()
+        entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: keyBytes.count - keyStart, payload: UInt64(keyStart)))
         let top = frames.count - 1
         let start = frames[top].keyStart
         var duplicate = false
         if frames[top].keySet != nil {
-            duplicate = !frames[top].keySet!.insert(key).inserted
+            duplicate = !frames[top].keySet!.insert(keyString(keyEntry)).inserted
         } else {
-            duplicate = keys[start...].contains(key)
-            if keys.count - start >= 16 { frames[top].keySet = Set(keys[start...] + [key]) }
+            duplicate = keyBytes.withUnsafeBufferPointer { all in
+                let name = UnsafeBufferPointer(rebasing: all[keyStart...])
+                return keys[start...].contains { entries[$0].names(name, isASCII: isASCII, in: all) }
+            }
+            if keys.count - start >= 16 { frames[top].keySet = Set((keys[start...] + [keyEntry]).map(keyString)) }
         }
-        keys.append(key)
+        keys.append(keyEntry)
         slotOpen = true        // the path now names this member
-        if duplicate { throw fail("duplicate key \"\(key)\"", at: keyOffset) }
+        if duplicate { throw fail("duplicate key \"\(keyString(keyEntry))\"", at: keyOffset) }
         skipWhitespace()
         guard i < end else { throw fail("unexpected end of input") }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(base[i], expecting: "':' after object key") }
         i += 1
     }
 
-    /// The hot loop for `[1.5, -2e3, …]`: numbers go straight into `numberScratch`, no JSONValue per
-    /// element. Returns true when the array closed (its `.numbers` value pushed), false when a
-    /// non-number element showed up (the numbers so far become `.number` values, and the generic
-    /// loop resumes at that element).
+    /// The hot loop for `[1.5, -2e3, …]`: numbers go straight into the pool, no entry per
+    /// element. Returns true when the array closed (its entry becomes `.numbers`), false when a
+    /// non-number element showed up (the numbers so far move to the tape as `.number` entries,
+    /// and the generic loop resumes at that element).
     private mutating func parseNumberArray() throws(JSONSyntaxError) -> Bool {
-        numberScratch.removeAll(keepingCapacity: true)
+        let top = frames.count - 1
+        let poolStart = numbers.count
         inNumbersMode = true
         while true {
-            let x = try parseNumber()
-            numberScratch.append(x)
+            numbers.append(try parseNumber())
+            frames[top].count += 1
             skipWhitespace()
             guard i < end else {
                 slotOpen = false
@@ -240,8 +261,8 @@ struct Parser {
                 skipWhitespace()
                 if i < end && isNumberStart(base[i]) { continue }
                 inNumbersMode = false
-                values.reserveCapacity(values.count + numberScratch.count + 1)
-                for x in numberScratch { values.append(.number(x)) }
+                for x in numbers[poolStart...] { entries.append(.init(kind: .number, payload: x.bitPattern)) }
+                numbers.removeSubrange(poolStart...)
                 if i < end && base[i] == UInt8(ascii: "]") {
                     slotOpen = false
                     throw fail("trailing comma before ']'")
@@ -251,9 +272,8 @@ struct Parser {
                 i += 1
                 inNumbersMode = false
                 slotOpen = false
-                frames.removeLast()
-                // An exact-size copy, so the scratch keeps its capacity for the next array.
-                values.append(.numbers(numberScratch.withUnsafeBufferPointer { Array($0) }))
+                let frame = frames.removeLast()
+                entries[frame.entry] = .init(kind: .numbers, count: frame.count, payload: UInt64(poolStart))
                 return true
             } else {
                 slotOpen = false
@@ -315,6 +335,11 @@ struct Parser {
         return JSONSyntaxError(offset: offset, line: line, column: column, message: message, path: currentPath())
     }
 
+    /// The name held by the key entry `k`.
+    func keyString(_ k: Int) -> String {
+        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
+    }
+
     /// The JSON Pointer of the value being parsed: one token per open container, the innermost
     /// one only while a slot is open (between elements the container itself is what is parsed).
     func currentPath() -> String {
@@ -322,19 +347,13 @@ struct Parser {
         for (f, frame) in frames.enumerated() {
             let isTop = f == frames.count - 1
             if isTop && !slotOpen { break }
-            let done: Int
-            if isTop {
-                done = inNumbersMode ? numberScratch.count : values.count - frame.valueStart
-            } else {
-                done = frames[f + 1].valueStart - frame.valueStart
-            }
             if frame.isObject {
-                let k = frame.keyStart + done
+                // The member being parsed is the object's last key so far.
                 let limit = isTop ? keys.count : frames[f + 1].keyStart
-                guard k < limit else { break }
-                path += "/" + JSONPointer.escape(keys[k])
+                guard limit > frame.keyStart, frame.count < limit - frame.keyStart else { break }
+                path += "/" + JSONPointer.escape(keyString(keys[limit - 1]))
             } else {
-                path += "/\(done)"
+                path += "/\(frame.count)"
             }
         }
         return path

@@ -41,6 +41,29 @@ extension Parser {
         }
     }
 
+    /// Parses the object key whose opening quote is at `i` straight into `keyBytes` (unescaped
+    /// UTF-8), building no String in the common case of printable ASCII; leaves `i` past the
+    /// closing quote. Returns whether the key is all ASCII.
+    mutating func parseKey() throws(JSONSyntaxError) -> Bool {
+        let contentStart = i + 1
+        var p = contentStart
+        while p < end {
+            let c = base[p]
+            if c == UInt8(ascii: "\"") {
+                keyBytes.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
+                i = p + 1
+                return true
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+            p += 1
+        }
+        var key = try parseString()
+        return key.withUTF8 { utf8 in
+            keyBytes.append(contentsOf: utf8)
+            return utf8.allSatisfy { $0 < 0x80 }
+        }
+    }
+
     /// The escape at `p` (a backslash), decoded into `byteScratch`; returns the index after it.
     private mutating func parseEscape(at p: Int) throws(JSONSyntaxError) -> Int {
         guard p + 1 < end else { throw fail("unexpected end of input", at: end) }

@@ -8,23 +8,24 @@
 
 import JSONCodec
 
-/// A JSON value of the request. Where it sits is known to the caller, not to the value.
+/// A JSON value of the request, read from the parsed document's tape. Where it sits is known to
+/// the caller, not to the value.
 struct Field {
-    let value: JSONValue
+    let node: JSONNode
 
-    init(_ value: JSONValue) { self.value = value }
+    init(_ node: JSONNode) { self.node = node }
 
     // MARK: - Objects
 
     func object() throws(APIError) -> FieldObject {
-        guard case .object(let o) = value else { throw mismatch("an object") }
-        return FieldObject(object: o)
+        guard node.kind == .object else { throw mismatch("an object") }
+        return FieldObject(node: node)
     }
 
     // MARK: - Scalars
 
     func number() throws(APIError) -> Double {
-        guard case .number(let d) = value else { throw mismatch("a number") }
+        guard let d = node.number else { throw mismatch("a number") }
         return d
     }
 
@@ -42,12 +43,12 @@ struct Field {
     }
 
     func string() throws(APIError) -> String {
-        guard case .string(let s) = value else { throw mismatch("a string") }
+        guard let s = node.string else { throw mismatch("a string") }
         return s
     }
 
     func bool() throws(APIError) -> Bool {
-        guard case .bool(let b) = value else { throw mismatch("true or false") }
+        guard let b = node.bool else { throw mismatch("true or false") }
         return b
     }
 
@@ -55,45 +56,29 @@ struct Field {
 
     /// A vector of numbers. An empty array is returned empty (the core says whether that is usable).
     func vector() throws(APIError) -> [Double] {
-        switch value {
-        case .numbers(let xs):
-            return xs
-        case .array(let items):
-            // Only reached when the array is empty or holds something other than numbers.
-            if let bad = items.firstIndex(where: { if case .number = $0 { false } else { true } }) {
-                throw Field(items[bad]).mismatch("a number").at(index: bad)
-            }
-            return items.map { if case .number(let d) = $0 { d } else { 0 } }
-        default:
-            throw mismatch("an array of numbers")
-        }
+        if let xs = node.doubles { return xs }
+        guard node.kind == .array else { throw mismatch("an array of numbers") }
+        // An array holding something other than numbers: point at the first such element.
+        let items = node.elements
+        let bad = items.firstIndex { $0.kind != .number } ?? 0
+        throw Field(items[bad]).mismatch("a number").at(index: bad)
     }
 
     /// A matrix: an array of rows, each a vector of numbers. Raggedness is the core's to report.
     func matrix() throws(APIError) -> [[Double]] {
-        guard case .array(let rows) = value else {
-            if case .numbers = value { throw mismatch("an array of rows (arrays of numbers)", found: "an array of numbers") }
+        guard node.kind == .array, !node.isNumbers else {
+            if node.isNumbers { throw mismatch("an array of rows (arrays of numbers)", found: "an array of numbers") }
             throw mismatch("an array of rows (arrays of numbers)")
         }
-        var out: [[Double]] = []
-        out.reserveCapacity(rows.count)
-        for (n, row) in rows.enumerated() {
-            do { out.append(try Field(row).vector()) } catch { throw error.at(index: n) }
-        }
-        return out
+        return try elements { row throws(APIError) in try row.vector() }
     }
 
     /// Reads every element of an array with `read`, an error pointing at the element.
     func elements<T>(_ read: (Field) throws(APIError) -> T) throws(APIError) -> [T] {
-        let items: [JSONValue]
-        switch value {
-        case .array(let a): items = a
-        case .numbers(let xs): items = xs.map { .number($0) }
-        default: throw mismatch("an array")
-        }
+        guard node.kind == .array else { throw mismatch("an array") }
         var out: [T] = []
-        out.reserveCapacity(items.count)
-        for (n, item) in items.enumerated() {
+        out.reserveCapacity(node.count)
+        for (n, item) in node.elements.enumerated() {
             do { out.append(try read(Field(item))) } catch { throw error.at(index: n) }
         }
         return out
@@ -102,43 +87,43 @@ struct Field {
     // MARK: - Errors
 
     func mismatch(_ expected: String, found: String? = nil) -> APIError {
-        APIError.badField("", "expected \(expected), found \(found ?? value.kindDescription)")
+        APIError.badField("", "expected \(expected), found \(found ?? node.kindDescription)")
     }
 }
 
-/// An object field: typed access to its members by key.
+/// An object field: typed access to its members by key. Keys are the names the service reads,
+/// always literals: StaticStrings, so a lookup compares bytes and builds no String.
 struct FieldObject {
-    let object: JSONObject
+    let node: JSONNode
 
-    func has(_ key: String) -> Bool { object[key] != nil }
+    func has(_ key: StaticString) -> Bool { node.member(key) != nil }
 
     /// The member read with `read`, or nil when the key is absent.
-    func optional<T>(_ key: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
-        guard let v = object[key] else { return nil }
-        do { return try read(Field(v)) } catch { throw error.at(key: key) }
+    func optional<T>(_ key: StaticString, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
+        guard let v = node.member(key) else { return nil }
+        do { return try read(Field(v)) } catch { throw error.at(key: key.description) }
     }
 
     /// The member read with `read`, or a 400 saying it is required and what it is.
-    func required<T>(_ key: String, _ what: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T {
+    func required<T>(_ key: StaticString, _ what: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T {
         guard let v = try optional(key, read) else { throw missing(key, what) }
         return v
     }
 
-    func missing(_ key: String, _ what: String) -> APIError {
-        APIError.badField("/" + escapePointerToken(key), "required: \(what)")
+    func missing(_ key: StaticString, _ what: String) -> APIError {
+        APIError.badField("/" + escapePointerToken(key.description), "required: \(what)")
     }
 }
 
-extension JSONValue {
+extension JSONNode {
     /// How a person names this kind of value in an error message.
     var kindDescription: String {
-        switch self {
+        switch kind {
         case .null: "null"
-        case .bool(let b): "\(b)"
-        case .number(let d): "the number \(d)"
-        case .string(let s): s.count <= 40 ? "the string \"\(s)\"" : "a string"
-        case .numbers: "an array of numbers"
-        case .array(let a): a.isEmpty ? "an empty array" : "an array"
+        case .bool: "\(bool!)"
+        case .number: "the number \(number!)"
+        case .string: string!.count <= 40 ? "the string \"\(string!)\"" : "a string"
+        case .array: isNumbers ? "an array of numbers" : count == 0 ? "an empty array" : "an array"
         case .object: "an object"
         }
     }

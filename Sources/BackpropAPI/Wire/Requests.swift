@@ -25,10 +25,10 @@ struct ProblemRequest {
             throw APIError.badField("/input", "required: input (a vector, one sample) or inputs (a matrix, one row per sample)")
         }
 
-        let targetKey = inputs.isBatch ? "targets" : "target"
-        let otherKey = inputs.isBatch ? "target" : "targets"
+        let targetKey: StaticString = inputs.isBatch ? "targets" : "target"
+        let otherKey: StaticString = inputs.isBatch ? "target" : "targets"
         if body.has(otherKey) {
-            throw APIError.badField("/" + otherKey,
+            throw APIError.badField("/\(otherKey)",
                                     inputs.isBatch ? "with inputs (a batch) send targets, one row per input row"
                                                    : "with input (one sample) send target, a vector")
         }

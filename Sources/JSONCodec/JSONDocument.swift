@@ -1,0 +1,240 @@
+// JSONDocument.swift — a parsed document as a flat tape: one entry per value in document order,
+// containers knowing where they end, arrays of numbers packed into one pool of doubles, strings
+// in one table. Reading a request from it costs a few allocations in total instead of one per
+// value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
+
+/// The result of `JSONReader.parseDocument`: immutable, shared by the nodes that view it.
+public final class JSONDocument: Sendable {
+    /// One value of the document. Containers come before their contents; `payload` says where
+    /// they end, so a reader can skip a whole subtree in one step.
+    struct Entry {
+        enum Kind: UInt8 {
+            case null, bool, number, string
+            /// An object member's name, `count` bytes of UTF-8 from `keyBytes[payload]` on; its
+            /// value is the next entry.
+            case key
+            /// The same for a name with bytes beyond ASCII (compared as Strings, see `matches`).
+            case nonASCIIKey
+            /// A non-empty array of numbers only: `count` doubles from `numbers[payload]` on.
+            case numbers
+            /// Any other array: `count` elements follow, up to the entry at index `payload`.
+            case array
+            /// An object: `count` key/value pairs follow, up to the entry at index `payload`.
+            case object
+        }
+
+        var kind: Kind
+        var count: Int = 0
+        /// bool: 0 or 1; number: the bit pattern; string: index into `strings`; keys: index into
+        /// `keyBytes`; numbers: index into `numbers`; array, object: index of the first entry after it.
+        var payload: UInt64 = 0
+
+        /// A key's name, decoded from its bytes in `keyBytes`.
+        func name(in keyBytes: UnsafeBufferPointer<UInt8>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
+        }
+
+        /// Whether this key names `wanted`, as Swift's String == would decide (canonical
+        /// equivalence: "\u{212A}" == "K"). Two ASCII names are equivalent only when their bytes
+        /// are equal, so the common case is a length check and a byte comparison; Swift's own ==
+        /// takes a slow normalizing path for every pair of small strings that differ, and a lookup
+        /// compares the wanted name with every other member's first.
+        func names(_ wanted: UnsafeBufferPointer<UInt8>, isASCII wantedIsASCII: Bool, in keyBytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard kind == .key && wantedIsASCII else {
+                return name(in: keyBytes) == String(decoding: wanted, as: UTF8.self)
+            }
+            return count == wanted.count
+                && UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]).elementsEqual(wanted)
+        }
+    }
+
+    let entries: [Entry]
+    let numbers: [Double]
+    let strings: [String]
+    /// Member names, as raw UTF-8 (already validated and unescaped): looking a member up
+    /// compares bytes, not Strings.
+    let keyBytes: [UInt8]
+
+    init(entries: [Entry], numbers: [Double], strings: [String], keyBytes: [UInt8]) {
+        self.entries = entries
+        self.numbers = numbers
+        self.strings = strings
+        self.keyBytes = keyBytes
+    }
+
+    /// The top-level value.
+    public var root: JSONNode { JSONNode(document: self, index: 0, pooled: false) }
+
+    /// The name held by the key entry `k`.
+    func keyString(_ k: Int) -> String {
+        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
+    }
+
+    /// Whether the key entry `k` names `wanted` (see `Entry.names`).
+    func key(_ k: Int, matches wanted: UnsafeBufferPointer<UInt8>, wantedIsASCII: Bool) -> Bool {
+        keyBytes.withUnsafeBufferPointer { entries[k].names(wanted, isASCII: wantedIsASCII, in: $0) }
+    }
+
+    /// The index just past entry `k` and everything it contains.
+    func end(of k: Int) -> Int {
+        let e = entries[k]
+        return e.kind == .array || e.kind == .object ? Int(e.payload) : k + 1
+    }
+}
+
+/// One value of a JSONDocument: what it is, and its scalar, elements or members.
+public struct JSONNode: Sendable {
+    public enum Kind: Sendable, Equatable { case null, bool, number, string, array, object }
+
+    public let document: JSONDocument
+    /// An entry of the tape, or (when `pooled`) a number in the pool of a `.numbers` array.
+    let index: Int
+    let pooled: Bool
+
+    private var entry: JSONDocument.Entry { document.entries[index] }
+
+    public var kind: Kind {
+        if pooled { return .number }
+        switch entry.kind {
+        case .null: return .null
+        case .bool: return .bool
+        case .number: return .number
+        case .string, .key, .nonASCIIKey: return .string
+        case .numbers, .array: return .array
+        case .object: return .object
+        }
+    }
+
+    public var bool: Bool? { !pooled && entry.kind == .bool ? entry.payload != 0 : nil }
+
+    public var number: Double? {
+        if pooled { return document.numbers[index] }
+        return entry.kind == .number ? Double(bitPattern: entry.payload) : nil
+    }
+
+    public var string: String? { !pooled && entry.kind == .string ? document.strings[Int(entry.payload)] : nil }
+
+    /// Elements of an array, members of an object; 0 for anything else.
+    public var count: Int {
+        if pooled { return 0 }
+        switch entry.kind {
+        case .numbers, .array, .object: return entry.count
+        default: return 0
+        }
+    }
+
+    /// True for a non-empty array whose elements are all numbers (stored packed).
+    public var isNumbers: Bool { !pooled && entry.kind == .numbers }
+
+    /// The array as doubles when every element is a number (the empty array gives []); else nil.
+    /// One allocation and a copy: the numbers are already packed in the document.
+    public var doubles: [Double]? {
+        if pooled { return nil }
+        let e = entry
+        switch e.kind {
+        case .numbers:
+            let start = Int(e.payload)
+            return Array(document.numbers[start ..< start + e.count])
+        case .array where e.count == 0:
+            return []
+        default:
+            return nil
+        }
+    }
+
+    /// The elements of an array, in order; [] for anything else.
+    public var elements: [JSONNode] {
+        if pooled { return [] }
+        let e = entry
+        switch e.kind {
+        case .numbers:
+            let start = Int(e.payload)
+            return (start ..< start + e.count).map { JSONNode(document: document, index: $0, pooled: true) }
+        case .array:
+            var out: [JSONNode] = []
+            out.reserveCapacity(e.count)
+            var k = index + 1
+            for _ in 0..<e.count {
+                out.append(JSONNode(document: document, index: k, pooled: false))
+                k = document.end(of: k)
+            }
+            return out
+        default:
+            return []
+        }
+    }
+
+    /// The value of the member called `key` (compared as Swift Strings are), or nil when this is
+    /// not an object or has no such member. A linear scan: objects here are small.
+    public func member(_ key: StaticString) -> JSONNode? {
+        guard !pooled, entry.kind == .object else { return nil }
+        let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        var k = index + 1
+        for _ in 0..<entry.count {
+            if document.key(k, matches: wanted, wantedIsASCII: key.isASCII) {
+                return JSONNode(document: document, index: k + 1, pooled: false)
+            }
+            k = document.end(of: k + 1)
+        }
+        return nil
+    }
+
+    /// The members of an object in document order; [] for anything else.
+    public var members: [(key: String, value: JSONNode)] {
+        guard !pooled, entry.kind == .object else { return [] }
+        var out: [(key: String, value: JSONNode)] = []
+        out.reserveCapacity(entry.count)
+        var k = index + 1
+        for _ in 0..<entry.count {
+            out.append((document.keyString(k), JSONNode(document: document, index: k + 1, pooled: false)))
+            k = document.end(of: k + 1)
+        }
+        return out
+    }
+
+    /// This value as a tree. Built from the last entry back to the first with an explicit stack,
+    /// so a deep document cannot overflow the thread's stack (the reader bounded its depth).
+    public var value: JSONValue {
+        if pooled { return .number(document.numbers[index]) }
+        enum Item {
+            case value(JSONValue)
+            case member(key: String, value: JSONValue)
+        }
+        var stack: [Item] = []
+        for k in stride(from: document.end(of: index) - 1, through: index, by: -1) {
+            let e = document.entries[k]
+            switch e.kind {
+            case .null: stack.append(.value(.null))
+            case .bool: stack.append(.value(.bool(e.payload != 0)))
+            case .number: stack.append(.value(.number(Double(bitPattern: e.payload))))
+            case .string: stack.append(.value(.string(document.strings[Int(e.payload)])))
+            case .numbers:
+                let start = Int(e.payload)
+                stack.append(.value(.numbers(Array(document.numbers[start ..< start + e.count]))))
+            case .key, .nonASCIIKey:
+                // The member's value is the item pushed just before (it follows the key).
+                guard case .value(let v) = stack.removeLast() else { preconditionFailure("key without a value") }
+                stack.append(.member(key: document.keyString(k), value: v))
+            case .array:
+                // Children were pushed last-first, so the top of the stack is element 0.
+                var elements: [JSONValue] = []
+                elements.reserveCapacity(e.count)
+                for _ in 0..<e.count {
+                    guard case .value(let v) = stack.removeLast() else { preconditionFailure("member in an array") }
+                    elements.append(v)
+                }
+                stack.append(.value(.array(elements)))
+            case .object:
+                var object = JSONObject()
+                object.entries.reserveCapacity(e.count)
+                for _ in 0..<e.count {
+                    guard case .member(let key, let v) = stack.removeLast() else { preconditionFailure("value without a key") }
+                    object.entries.append((key: key, value: v))
+                }
+                stack.append(.value(.object(object)))
+            }
+        }
+        guard stack.count == 1, case .value(let v) = stack[0] else { preconditionFailure("malformed tape") }
+        return v
+    }
+}
