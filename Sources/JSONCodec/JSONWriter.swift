@@ -84,7 +84,10 @@ public struct JSONWriter {
     }
 
     /// Writes `[a,b,c]`. Contiguous collections ([Double], ArraySlice, UnsafeBufferPointer, …) take
-    /// the fast path: one resize for the whole array, digits written in place.
+    /// the fast path: one resize for the whole array, digits written in place. Inlinable, so that
+    /// callers in other modules get it specialized for their collection instead of paying for
+    /// generic dispatch on every vector of a response.
+    @inlinable
     public mutating func numbers<C: Collection>(_ xs: C) where C.Element == Double {
         let done: Void? = xs.withContiguousStorageIfAvailable { numbers($0) }
         if done == nil {
@@ -187,6 +190,12 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
+            // Most strings (every key) need no escape: one copy, no scan-and-copy loop.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             var runStart = 0
             for (k, c) in utf8.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
