@@ -142,25 +142,33 @@ public struct JSONNode: Sendable {
         }
     }
 
-    /// The elements of an array, in order; [] for anything else.
-    public var elements: [JSONNode] {
-        if pooled { return [] }
-        let e = entry
-        switch e.kind {
-        case .numbers:
-            let start = Int(e.payload)
-            return (start ..< start + e.count).map { JSONNode(document: document, index: $0, pooled: true) }
-        case .array:
-            var out: [JSONNode] = []
-            out.reserveCapacity(e.count)
-            var k = index + 1
-            for _ in 0..<e.count {
-                out.append(JSONNode(document: document, index: k, pooled: false))
-                k = document.end(of: k)
+    /// The elements of an array, in order; none for anything else. A sequence, not an array:
+    /// reading a request walks the tape without building a list of nodes first.
+    public var elements: Elements { Elements(of: self) }
+
+    public struct Elements: Sequence, IteratorProtocol {
+        let document: JSONDocument
+        let pooled: Bool
+        /// The tape (or pool) index of the element `next()` returns.
+        var position: Int
+        var remaining: Int
+
+        init(of node: JSONNode) {
+            document = node.document
+            let e = node.pooled ? nil : node.document.entries[node.index]
+            switch e?.kind {
+            case .numbers?: (pooled, position, remaining) = (true, Int(e!.payload), e!.count)
+            case .array?: (pooled, position, remaining) = (false, node.index + 1, e!.count)
+            default: (pooled, position, remaining) = (false, 0, 0)
             }
-            return out
-        default:
-            return []
+        }
+
+        public mutating func next() -> JSONNode? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let node = JSONNode(document: document, index: position, pooled: pooled)
+            position = pooled ? position + 1 : document.end(of: position)
+            return node
         }
     }
 

@@ -59,7 +59,7 @@ struct Field {
         if let xs = node.doubles { return xs }
         guard node.kind == .array else { throw mismatch("an array of numbers") }
         // An array holding something other than numbers: point at the first such element.
-        let items = node.elements
+        let items = Array(node.elements)
         let bad = items.firstIndex { $0.kind != .number } ?? 0
         throw Field(items[bad]).mismatch("a number").at(index: bad)
     }
