@@ -3,6 +3,8 @@
 // in one table. Reading a request from it costs a few allocations in total instead of one per
 // value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
 
+internal import Glibc  // memcmp
+
 /// The result of `JSONReader.parseDocument`: immutable, shared by the nodes that view it.
 public final class JSONDocument: Sendable {
     /// One value of the document. Containers come before their contents; `payload` says where
@@ -43,8 +45,7 @@ public final class JSONDocument: Sendable {
             guard kind == .key && wantedIsASCII else {
                 return name(in: keyBytes) == String(decoding: wanted, as: UTF8.self)
             }
-            return count == wanted.count
-                && UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]).elementsEqual(wanted)
+            return count == wanted.count && (count == 0 || memcmp(keyBytes.baseAddress! + Int(payload), wanted.baseAddress!, count) == 0)
         }
     }
 

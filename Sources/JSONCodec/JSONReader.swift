@@ -93,8 +93,14 @@ struct Parser {
         self.base = base
         self.end = count
         self.limits = limits
-        // Tiny documents (the common request) then never regrow the tape.
+        // Sized so that a small document (the common request) never regrows its stacks and
+        // tables: each growth is a malloc and a copy. A number takes at least two bytes with its
+        // comma, so the pool never regrows at all; untouched capacity costs no resident memory.
         entries.reserveCapacity(min(64, count / 2 + 1))
+        numbers.reserveCapacity(count / 2 + 1)
+        frames.reserveCapacity(8)
+        keys.reserveCapacity(16)
+        keyBytes.reserveCapacity(min(256, count))
     }
 
     private enum State { case value, afterValue }

@@ -1,12 +1,21 @@
-// JSONWriter.swift — streaming JSON output into one growing [UInt8]: containers, keys, scalars, and
-// whole JSONValues, with commas placed automatically. Compact output (no whitespace).
+// JSONWriter.swift — streaming JSON output into one growing byte buffer: containers, keys, scalars,
+// and whole JSONValues, with commas placed automatically. Compact output (no whitespace).
 // Not a validator of call order beyond cheap preconditions; not pretty-printing.
+
+internal import Glibc  // memcpy
 
 /// Numbers print as `Double.description` does: shortest round-trip digits, integers with ".0"
 /// ("1.0"), exponents as "1e-07" / "1e+16". All valid JSON. Non-finite numbers are a precondition
 /// failure: JSON cannot express them.
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+///
+/// The output lives in a raw buffer the writer owns (hence ~Copyable): every write is a capacity
+/// check and a store or a memcpy, where appending to an [UInt8] costs a uniqueness check and a
+/// generic call per piece, which was most of the cost of writing a small response's keys and
+/// brackets. `bytes` copies the result out once at the end.
+public struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// One flag suffices for commas: after any value (including a closed container) the next sibling
     /// needs one; after `[`, `{` or a key, it does not.
     private var needsComma = false
@@ -14,9 +23,12 @@ public struct JSONWriter {
     private var open: [Bool] = []
 
     public init(reservingCapacity: Int = 4096) {
-        bytes = []
-        bytes.reserveCapacity(reservingCapacity)
+        capacity = max(64, reservingCapacity)
+        storage = .allocate(capacity: capacity)
+        open.reserveCapacity(16)  // deeper than any response nests: the stack never regrows
     }
+
+    deinit { storage.deallocate() }
 
     /// The whole `value` as compact JSON bytes.
     public static func encode(_ value: JSONValue, reservingCapacity: Int = 4096) -> [UInt8] {
@@ -25,19 +37,53 @@ public struct JSONWriter {
         return w.bytes
     }
 
-    /// Hands the buffer over without copying and resets the writer to empty.
+    /// The bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// The bytes written so far, and the writer reset to empty (its buffer kept for reuse).
     public mutating func takeBytes() -> [UInt8] {
         defer {
-            bytes = []
-            open = []
+            count = 0
+            open.removeAll(keepingCapacity: true)
             needsComma = false
         }
         return bytes
     }
 
+    // MARK: The buffer
+
+    /// Makes room for `n` more bytes, doubling so that a long output is copied O(log n) times.
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(toHold: count + n) }
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        let larger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: storage, count: count)
+        storage.deallocate()
+        storage = moved
+        capacity = larger
+    }
+
+    @inline(__always) private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        memcpy(storage + count, base, bytes.count)
+        count += bytes.count
+    }
+
+    // MARK: Structure
+
     public mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         open.append(true)
         needsComma = false
     }
@@ -45,13 +91,13 @@ public struct JSONWriter {
     public mutating func endObject() {
         precondition(open.last == true, "JSONWriter: endObject() without a matching beginObject()")
         open.removeLast()
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     public mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         open.append(false)
         needsComma = false
     }
@@ -59,7 +105,7 @@ public struct JSONWriter {
     public mutating func endArray() {
         precondition(open.last == false, "JSONWriter: endArray() without a matching beginArray()")
         open.removeLast()
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -68,18 +114,15 @@ public struct JSONWriter {
         precondition(open.last == true, "JSONWriter: key() outside an object")
         separate()
         appendQuoted(k)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
     public mutating func number(_ x: Double) {
         precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
         separate()
-        let table = PowersOfTen.table
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestDouble.bufferSize) { buffer in
-            let n = ShortestDouble.write(x, to: buffer.baseAddress!, table: table)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<n]))
-        }
+        reserve(ShortestDouble.bufferSize)
+        count += ShortestDouble.write(x, to: storage + count, table: PowersOfTen.table)
         needsComma = true
     }
 
@@ -99,36 +142,23 @@ public struct JSONWriter {
 
     public mutating func numbers(_ xs: UnsafeBufferPointer<Double>) {
         separate()
-        // Grow geometrically: reserveCapacity grows to exactly what it is asked for, so asking
-        // for a little more on every row of a matrix would copy the whole buffer every time.
-        let needed = bytes.count + xs.count * 20 + 2
-        if bytes.capacity < needed { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
-        bytes.append(UInt8(ascii: "["))
-        // Format a chunk of numbers into a scratch buffer, then append it with one memcpy: no
-        // per-number bookkeeping on the array, and no zero-filling of space we would overwrite.
-        // The scratch is sized to the array, so a short vector stays on the stack.
-        let chunk = min(1024, max(xs.count, 1))
+        // Room for the whole array at once (24 bytes a number at most, plus the comma, and the
+        // slack ShortestDouble may touch past the last one), then digits written in place.
+        reserve(xs.count * 25 + 2 + ShortestDouble.bufferSize)
         let table = PowersOfTen.table
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk * 25 + ShortestDouble.bufferSize) { scratch in
-            let out = scratch.baseAddress!
-            var k = 0
-            while k < xs.count {
-                let stop = min(k + chunk, xs.count)
-                var n = 0
-                while k < stop {
-                    let x = xs[k]
-                    precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
-                    if k > 0 {
-                        out[n] = UInt8(ascii: ",")
-                        n += 1
-                    }
-                    n += ShortestDouble.write(x, to: out + n, table: table)
-                    k += 1
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<n]))
+        storage[count] = UInt8(ascii: "[")
+        count += 1
+        for k in xs.indices {
+            let x = xs[k]
+            precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
+            if k > 0 {
+                storage[count] = UInt8(ascii: ",")
+                count += 1
             }
+            count += ShortestDouble.write(x, to: storage + count, table: table)
         }
-        bytes.append(UInt8(ascii: "]"))
+        storage[count] = UInt8(ascii: "]")
+        count += 1
         needsComma = true
     }
 
@@ -136,7 +166,8 @@ public struct JSONWriter {
     /// integers in the schema, and a person reading them should see integers.
     public mutating func integer(_ n: Int) {
         separate()
-        bytes.append(contentsOf: String(n).utf8)
+        var digits = String(n)
+        digits.withUTF8 { put($0) }
         needsComma = true
     }
 
@@ -148,13 +179,13 @@ public struct JSONWriter {
 
     public mutating func bool(_ b: Bool) {
         separate()
-        bytes.append(contentsOf: b ? trueBytes : falseBytes)
+        (b ? trueBytes : falseBytes).withUnsafeBufferPointer { put($0) }
         needsComma = true
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: nullBytes)
+        nullBytes.withUnsafeBufferPointer { put($0) }
         needsComma = true
     }
 
@@ -181,7 +212,7 @@ public struct JSONWriter {
     }
 
     @inline(__always) private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
     }
 
     /// `"…"` with `"` and `\` escaped, \b \f \n \r \t in short form, other controls as \u00XX.
@@ -189,32 +220,25 @@ public struct JSONWriter {
     private mutating func appendQuoted(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            // Most strings (every key) need no escape: one copy, no scan-and-copy loop.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
-                bytes.append(UInt8(ascii: "\""))
-                return
-            }
+            put(UInt8(ascii: "\""))
             var runStart = 0
             for (k, c) in utf8.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+                put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
                 runStart = k + 1
-                bytes.append(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "\\"))
                 switch c {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(c)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(c)
+                case 0x08: put(UInt8(ascii: "b"))
+                case 0x0C: put(UInt8(ascii: "f"))
+                case 0x0A: put(UInt8(ascii: "n"))
+                case 0x0D: put(UInt8(ascii: "r"))
+                case 0x09: put(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    bytes.append(contentsOf: hex2(c).utf8)
+                    for h in "u00\(hex2(c))".utf8 { put(h) }
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-            bytes.append(UInt8(ascii: "\""))
+            put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            put(UInt8(ascii: "\""))
         }
     }
 }
