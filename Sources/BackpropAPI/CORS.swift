@@ -17,10 +17,9 @@ struct CORSPolicy: Sendable {
 
     /// The headers every response carries for this request's Origin.
     func headers(for request: HTTPRequest) -> [(name: String, value: String)] {
+        if origins.isEmpty { return [] }  // the default: no lookup of Origin at all
         if allowsAny { return [("Access-Control-Allow-Origin", "*")] }
-        guard let origin = allowedOrigin(of: request) else {
-            return origins.isEmpty ? [] : [("Vary", "Origin")]
-        }
+        guard let origin = allowedOrigin(of: request) else { return [("Vary", "Origin")] }
         return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
     }
 

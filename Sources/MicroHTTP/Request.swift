@@ -29,13 +29,13 @@ public struct HTTPRequest: Sendable {
         self.path = path
         self.query = query
         // Lowercased here too, so that requests built in tests behave like ones from the wire.
-        self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        self.headers = headers.map { (name: $0.name.fieldNameLowercased, value: $0.value) }
         self.body = body
     }
 
     /// The value of the first header field called `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
+        let wanted = name.fieldNameLowercased
         return headers.first { $0.name == wanted }?.value
     }
 }

@@ -27,8 +27,9 @@ final class RequestState {
 
     init(rawURI: String?) {
         arrival = .now
-        if let rawURI, let mark = rawURI.firstIndex(of: "?") {
-            rawQuery = String(rawURI[rawURI.index(after: mark)...])
+        // Searched as bytes: a Character search would segment the whole URI into graphemes.
+        if let rawURI, let mark = rawURI.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            rawQuery = String(rawURI.utf8[rawURI.utf8.index(after: mark)...])
         } else {
             rawQuery = nil
         }
@@ -38,6 +39,6 @@ final class RequestState {
 extension RequestState {
     /// One header field from MHD's iterator, name lowercased as HTTPRequest promises.
     func appendHeader(name: String, value: String) {
-        head.headers.append((name: name.lowercased(), value: value))
+        head.headers.append((name: name.fieldNameLowercased, value: value))
     }
 }

@@ -27,6 +27,13 @@ import Testing
                 == "GET / 200 0.01ms 0B")
     }
 
+    @Test func fieldNamesAreLowercasedInASCIIOnly() {
+        #expect("Content-TYPE".fieldNameLowercased == "content-type")
+        #expect("x-already-lower".fieldNameLowercased == "x-already-lower")
+        #expect("@[`{Z".fieldNameLowercased == "@[`{z")  // the bytes just outside A–Z stay
+        #expect("X-É".fieldNameLowercased == "x-É")      // not a token character: left alone
+    }
+
     @Test func rawQueryIsEverythingAfterTheFirstQuestionMark() {
         #expect(RequestState(rawURI: "/a?x=1&y=%20?z").rawQuery == "x=1&y=%20?z")
         #expect(RequestState(rawURI: "/a?").rawQuery == "")

@@ -1,0 +1,11 @@
+// HTTP field names compare case-insensitively in ASCII (RFC 9110 §5.1): they are tokens, so
+// lowercasing them needs none of String.lowercased()'s Unicode tables, which cost more than the
+// rest of reading a request's head. Not a general string utility.
+
+extension String {
+    /// The field name with A–Z mapped to a–z; anything else is kept as it is.
+    var fieldNameLowercased: String {
+        guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
+        return String(decoding: utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+}
