@@ -126,7 +126,7 @@ extension APIError {
             w.endArray()
         }
         w.endObject()
-        return w.bytes
+        return w.takeBytes()
     }
 }
 

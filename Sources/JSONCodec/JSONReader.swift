@@ -94,10 +94,10 @@ struct Parser {
         self.end = count
         self.limits = limits
         // Sized so that a small document (the common request) never regrows its stacks and
-        // tables: each growth is a malloc and a copy. A number takes at least two bytes with its
-        // comma, so the pool never regrows at all; untouched capacity costs no resident memory.
+        // tables: each growth is a malloc and a copy. The pool assumes a number per 8 bytes
+        // (request numbers take 10–20 with their commas); denser input just regrows it.
         entries.reserveCapacity(min(64, count / 2 + 1))
-        numbers.reserveCapacity(count / 2 + 1)
+        numbers.reserveCapacity(count / 8 + 16)
         frames.reserveCapacity(8)
         keys.reserveCapacity(16)
         keyBytes.reserveCapacity(min(256, count))

@@ -8,75 +8,83 @@ internal import Glibc  // memcpy
 /// ("1.0"), exponents as "1e-07" / "1e+16". All valid JSON. Non-finite numbers are a precondition
 /// failure: JSON cannot express them.
 ///
-/// The output lives in a raw buffer the writer owns (hence ~Copyable): every write is a capacity
-/// check and a store or a memcpy, where appending to an [UInt8] costs a uniqueness check and a
-/// generic call per piece, which was most of the cost of writing a small response's keys and
-/// brackets. `bytes` copies the result out once at the end.
+/// Bytes are first written with plain stores into a scratch buffer the writer owns (hence
+/// ~Copyable), then moved to the output array 16 KiB at a time. Appending each piece to an
+/// [UInt8] instead costs a uniqueness check and a generic call per key, bracket and comma, which
+/// was most of the cost of a small response; the output array stays the one big buffer of a
+/// large response, handed over by `takeBytes` without a copy.
 public struct JSONWriter: ~Copyable {
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
+    /// Everything flushed so far.
+    private var output: [UInt8] = []
+    /// Bytes written since the last flush: `scratch[0..<pending]`.
+    private let scratch: UnsafeMutablePointer<UInt8>
+    private var pending = 0
+    private static let scratchSize = 16 << 10
     /// One flag suffices for commas: after any value (including a closed container) the next sibling
     /// needs one; after `[`, `{` or a key, it does not.
     private var needsComma = false
     /// Open containers, innermost last (true = object), for the structural preconditions.
     private var open: [Bool] = []
 
+    /// `reservingCapacity`: the expected output size; a large one is reserved at once, so the
+    /// output array grows without copies.
     public init(reservingCapacity: Int = 4096) {
-        capacity = max(64, reservingCapacity)
-        storage = .allocate(capacity: capacity)
+        scratch = .allocate(capacity: Self.scratchSize)
+        if reservingCapacity > Self.scratchSize { output.reserveCapacity(reservingCapacity) }
         open.reserveCapacity(16)  // deeper than any response nests: the stack never regrows
     }
 
-    deinit { storage.deallocate() }
+    deinit { scratch.deallocate() }
 
     /// The whole `value` as compact JSON bytes.
     public static func encode(_ value: JSONValue, reservingCapacity: Int = 4096) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: reservingCapacity)
         w.value(value)
-        return w.bytes
+        return w.takeBytes()
     }
 
-    /// The bytes written so far.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+    /// A copy of the bytes written so far (`takeBytes` hands them over without copying).
+    public var bytes: [UInt8] { output + UnsafeBufferPointer(start: scratch, count: pending) }
 
-    /// The bytes written so far, and the writer reset to empty (its buffer kept for reuse).
+    /// The bytes written so far, and the writer reset to empty.
     public mutating func takeBytes() -> [UInt8] {
+        flush()
         defer {
-            count = 0
+            output = []
             open.removeAll(keepingCapacity: true)
             needsComma = false
         }
-        return bytes
+        return output
     }
 
     // MARK: The buffer
 
-    /// Makes room for `n` more bytes, doubling so that a long output is copied O(log n) times.
-    @inline(__always) private mutating func reserve(_ n: Int) {
-        if count + n > capacity { grow(toHold: count + n) }
+    private mutating func flush() {
+        output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: pending))
+        pending = 0
     }
 
-    private mutating func grow(toHold needed: Int) {
-        let larger = max(needed, 2 * capacity)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-        moved.update(from: storage, count: count)
-        storage.deallocate()
-        storage = moved
-        capacity = larger
+    /// Makes room for `n` more bytes in the scratch (n ≤ its size).
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if pending + n > Self.scratchSize { flush() }
     }
 
     @inline(__always) private mutating func put(_ byte: UInt8) {
         reserve(1)
-        storage[count] = byte
-        count += 1
+        scratch[pending] = byte
+        pending += 1
     }
 
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        if bytes.count > Self.scratchSize / 2 {
+            flush()
+            output.append(contentsOf: bytes)
+            return
+        }
         reserve(bytes.count)
-        memcpy(storage + count, base, bytes.count)
-        count += bytes.count
+        memcpy(scratch + pending, base, bytes.count)
+        pending += bytes.count
     }
 
     // MARK: Structure
@@ -122,7 +130,7 @@ public struct JSONWriter: ~Copyable {
         precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
         separate()
         reserve(ShortestDouble.bufferSize)
-        count += ShortestDouble.write(x, to: storage + count, table: PowersOfTen.table)
+        pending += ShortestDouble.write(x, to: scratch + pending, table: PowersOfTen.table)
         needsComma = true
     }
 
@@ -142,23 +150,29 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func numbers(_ xs: UnsafeBufferPointer<Double>) {
         separate()
-        // Room for the whole array at once (24 bytes a number at most, plus the comma, and the
-        // slack ShortestDouble may touch past the last one), then digits written in place.
-        reserve(xs.count * 25 + 2 + ShortestDouble.bufferSize)
+        put(UInt8(ascii: "["))
+        // Locals, not `scratch[pending]`: stores through a byte pointer may alias any property,
+        // so the compiler would reload and store `pending` around every digit.
         let table = PowersOfTen.table
-        storage[count] = UInt8(ascii: "[")
-        count += 1
+        let out = scratch
+        var n = pending
         for k in xs.indices {
             let x = xs[k]
             precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
-            if k > 0 {
-                storage[count] = UInt8(ascii: ",")
-                count += 1
+            // Room for a comma and what ShortestDouble may touch.
+            if n + 1 + ShortestDouble.bufferSize > Self.scratchSize {
+                pending = n
+                flush()
+                n = 0
             }
-            count += ShortestDouble.write(x, to: storage + count, table: table)
+            if k > 0 {
+                out[n] = UInt8(ascii: ",")
+                n += 1
+            }
+            n += ShortestDouble.write(x, to: out + n, table: table)
         }
-        storage[count] = UInt8(ascii: "]")
-        count += 1
+        pending = n
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
