@@ -73,7 +73,7 @@ for (name, xs) in workloads {
         w.beginArray()
         for x in xs { w.number(x) }
         w.endArray()
-        sink &+= w.bytes.count
+        sink &+= w.takeBytes().count
     }
     guard case .numbers(let back)? = try? JSONReader.parse(encoded),
           back.elementsEqual(xs, by: { $0.bitPattern == $1.bitPattern }) else {

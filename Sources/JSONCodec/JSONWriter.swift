@@ -128,9 +128,13 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func number(_ x: Double) {
         precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
-        separate()
-        reserve(ShortestDouble.bufferSize)
-        pending += ShortestDouble.write(x, to: scratch + pending, table: PowersOfTen.table)
+        reserve(1 + ShortestDouble.bufferSize)
+        var n = pending
+        if needsComma {
+            scratch[n] = UInt8(ascii: ",")
+            n += 1
+        }
+        pending = n + ShortestDouble.write(x, to: scratch + n, table: PowersOfTen.table)
         needsComma = true
     }
 
