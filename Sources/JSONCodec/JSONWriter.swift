@@ -118,10 +118,24 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Writes `"k":`; the next call must write that member's value.
+    /// Writes `"k":` for a name known at compile time, the common case: its bytes are read in
+    /// place, with no String to unpack.
+    public mutating func key(_ k: StaticString) {
+        precondition(open.last == true, "JSONWriter: key() outside an object")
+        separate()
+        appendQuoted(UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        put(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes `"k":` for a name made at run time. (Disfavored so that a literal picks the
+    /// StaticString overload.)
+    @_disfavoredOverload
     public mutating func key(_ k: String) {
         precondition(open.last == true, "JSONWriter: key() outside an object")
         separate()
-        appendQuoted(k)
+        var k = k
+        k.withUTF8 { appendQuoted($0) }
         put(UInt8(ascii: ":"))
         needsComma = false
     }
@@ -191,7 +205,8 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func string(_ s: String) {
         separate()
-        appendQuoted(s)
+        var s = s
+        s.withUTF8 { appendQuoted($0) }
         needsComma = true
     }
 
@@ -234,30 +249,29 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// `"…"` with `"` and `\` escaped, \b \f \n \r \t in short form, other controls as \u00XX.
-    /// Swift Strings are valid Unicode, so everything else is copied through as UTF-8.
-    private mutating func appendQuoted(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
-            put(UInt8(ascii: "\""))
-            var runStart = 0
-            for (k, c) in utf8.enumerated() where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
-                put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-                runStart = k + 1
-                put(UInt8(ascii: "\\"))
-                switch c {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(c)
-                case 0x08: put(UInt8(ascii: "b"))
-                case 0x0C: put(UInt8(ascii: "f"))
-                case 0x0A: put(UInt8(ascii: "n"))
-                case 0x0D: put(UInt8(ascii: "r"))
-                case 0x09: put(UInt8(ascii: "t"))
-                default:
-                    for h in "u00\(hex2(c))".utf8 { put(h) }
-                }
+    /// The bytes are a String's or a literal's, so valid UTF-8: everything else is copied through.
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        put(UInt8(ascii: "\""))
+        var runStart = 0
+        for k in utf8.indices {
+            let c = utf8[k]
+            guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+            put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+            runStart = k + 1
+            put(UInt8(ascii: "\\"))
+            switch c {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(c)
+            case 0x08: put(UInt8(ascii: "b"))
+            case 0x0C: put(UInt8(ascii: "f"))
+            case 0x0A: put(UInt8(ascii: "n"))
+            case 0x0D: put(UInt8(ascii: "r"))
+            case 0x09: put(UInt8(ascii: "t"))
+            default:
+                for h in "u00\(hex2(c))".utf8 { put(h) }
             }
-            put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
-            put(UInt8(ascii: "\""))
         }
+        put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        put(UInt8(ascii: "\""))
     }
 }
 
