@@ -65,17 +65,20 @@ public enum Activation: String, CaseIterable, Sendable {
     ///     softmax:        δ = Jᵀ g with J = diag(z) − z zᵀ, so δ_j = z_j (g_j − Σ_k g_k z_k)
     ///
     /// relu's derivative at exactly a = 0 is taken as 0 (the subgradient most libraries use).
-    public func backward(weightedSums a: Matrix, outputs z: Matrix, gradient g: Matrix) -> Matrix {
-        var delta = g
+    ///
+    /// δ is written over g, each δ_e computed from g_e alone (softmax: after its row's Σ_k g_k z_k):
+    /// a caller that hands over the only reference to g (a fresh ∂E/∂z) gets δ in g's storage
+    /// instead of a new matrix.
+    public func backward(weightedSums a: Matrix, outputs z: Matrix, gradient g: consuming Matrix) -> Matrix {
         switch self {
         case .sigmoid:
-            for e in delta.storage.indices { let y = z.storage[e]; delta.storage[e] = g.storage[e] * (y * (1 - y)) }
+            for e in g.storage.indices { let y = z.storage[e]; g.storage[e] = g.storage[e] * (y * (1 - y)) }
         case .tanh:
-            for e in delta.storage.indices { let y = z.storage[e]; delta.storage[e] = g.storage[e] * (1 - y * y) }
+            for e in g.storage.indices { let y = z.storage[e]; g.storage[e] = g.storage[e] * (1 - y * y) }
         case .relu:
-            for e in delta.storage.indices { delta.storage[e] = a.storage[e] > 0 ? g.storage[e] : 0 }
+            for e in g.storage.indices { g.storage[e] = a.storage[e] > 0 ? g.storage[e] : 0 }
         case .leakyRelu:
-            for e in delta.storage.indices { delta.storage[e] = a.storage[e] > 0 ? g.storage[e] : Self.leakySlope * g.storage[e] }
+            for e in g.storage.indices { g.storage[e] = a.storage[e] > 0 ? g.storage[e] : Self.leakySlope * g.storage[e] }
         case .linear:
             break
         case .softmax:
@@ -83,9 +86,9 @@ public enum Activation: String, CaseIterable, Sendable {
                 let row = n * z.cols ..< (n + 1) * z.cols
                 var gz = 0.0
                 for e in row { gz += g.storage[e] * z.storage[e] }
-                for e in row { delta.storage[e] = z.storage[e] * (g.storage[e] - gz) }
+                for e in row { g.storage[e] = z.storage[e] * (g.storage[e] - gz) }
             }
         }
-        return delta
+        return g
     }
 }

@@ -40,33 +40,37 @@ extension LossFunction {
     ///               softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|))
     public func sampleLosses(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> [Double] {
         var losses = Array(repeating: 0.0, count: y.rows)
-        let k = y.cols
-        for n in 0..<y.rows {
-            let row = n * k ..< (n + 1) * k
-            var e = 0.0
-            switch self {
-            case .halfSSE:
-                for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
-                e *= 0.5
-            case .mse:
-                for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
-                e /= Double(k)
-            case .crossEntropy where activation == .softmax:
-                let m = a.storage[row].max() ?? 0
-                var s = 0.0
-                for c in row { s += Double.exp(a.storage[c] - m) }
-                let logSum = m + Double.log(s)
-                for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
-            case .crossEntropy:
-                for c in row {
-                    let x = a.storage[c], tc = t.storage[c]
-                    if tc != 0 { e += tc * softplus(-x) }
-                    if tc != 1 { e += (1 - tc) * softplus(x) }
-                }
-            }
-            losses[n] = e
-        }
+        for n in 0..<y.rows { losses[n] = sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation) }
         return losses
+    }
+
+    /// E of sample n (row n of a, y and t); see `sampleLosses`.
+    @inline(__always)
+    func sampleLoss(_ n: Int, weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Double {
+        let k = y.cols
+        let row = n * k ..< (n + 1) * k
+        var e = 0.0
+        switch self {
+        case .halfSSE:
+            for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
+            e *= 0.5
+        case .mse:
+            for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
+            e /= Double(k)
+        case .crossEntropy where activation == .softmax:
+            let m = a.storage[row].max() ?? 0
+            var s = 0.0
+            for c in row { s += Double.exp(a.storage[c] - m) }
+            let logSum = m + Double.log(s)
+            for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
+        case .crossEntropy:
+            for c in row {
+                let x = a.storage[c], tc = t.storage[c]
+                if tc != 0 { e += tc * softplus(-x) }
+                if tc != 1 { e += (1 - tc) * softplus(x) }
+            }
+        }
+        return e
     }
 
     /// ∂E/∂y for each sample (one row per sample):
@@ -110,7 +114,15 @@ func softplus(_ x: Double) -> Double {
 extension Reduction {
     /// Combines per-sample losses: their mean or their sum.
     public func combine(_ losses: [Double]) -> Double {
-        let total = losses.reduce(0, +)
-        return self == .mean ? total / Double(losses.count) : total
+        combine(samples: losses.count) { losses[$0] }
+    }
+
+    /// The same for losses computed one at a time, without an array of them:
+    /// Σ_n E_n summed in sample order from 0, then divided by N for the mean.
+    @inline(__always)
+    func combine(samples n: Int, _ loss: (Int) -> Double) -> Double {
+        var total = 0.0
+        for i in 0..<n { total += loss(i) }
+        return self == .mean ? total / Double(n) : total
     }
 }

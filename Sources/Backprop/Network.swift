@@ -72,7 +72,7 @@ extension Network {
     public func forward(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> ForwardResult {
         let passes = try forward(problem.inputs, site: site)
         guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
-        let loss = try self.loss(passes, targets: t, problem: problem, site: site)
+        let loss = try self.loss(passes[passes.count - 1], targets: t, problem: problem, site: site)
         return ForwardResult(layers: passes, loss: loss)
     }
 
@@ -83,18 +83,22 @@ extension Network {
     ///     δ(L)     = output delta of the loss (Loss.swift)
     ///     δ(l)     = f'(a(l)) ⊙ (δ(l+1) · W(l+1))      for l = L−1 … 1
     ///     ∂E/∂W(l) = s · δ(l)ᵀ · z(l−1),  ∂E/∂b(l) = s · Σ_n δ(l)_n,   s = 1/N (mean) or 1 (sum)
+    ///
+    /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds.
     public func gradients(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
         guard let t = problem.targets else {
             throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
         }
         let passes = try forward(problem.inputs, site: site)
-        let loss = try self.loss(passes, targets: t, problem: problem, site: site)
+        let last = layers.count - 1
+        let loss = try self.loss(passes[last], targets: t, problem: problem, site: site)
         let s = problem.reduction.scale(samples: problem.inputs.rows)
 
-        let last = layers.count - 1
         var delta = problem.loss.outputDelta(weightedSums: passes[last].weightedSums, outputs: passes[last].outputs,
                                              targets: t, activation: layers[last].activation)
-        var result = [LayerGradients?](repeating: nil, count: layers.count)
+        // Built from the last layer down, then put in layer order.
+        var result: [LayerGradients] = []
+        result.reserveCapacity(layers.count)
         for l in stride(from: last, through: 0, by: -1) {
             try requireFinite(delta, "the deltas", layer: l, site: site)
             let input = l == 0 ? problem.inputs : passes[l - 1].outputs
@@ -102,22 +106,23 @@ extension Network {
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
             if let dBiases { try requireFinite(dBiases, "the bias gradients", layer: l, site: site) }
-            result[l] = LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
-                                       weightGradients: dWeights, biasGradients: dBiases)
-            if l > 0 {
+            result.append(LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
+                                         weightGradients: dWeights, biasGradients: dBiases))
+            if let dInput {
                 delta = layers[l - 1].activation.backward(weightedSums: passes[l - 1].weightedSums,
-                                                          outputs: passes[l - 1].outputs, gradient: dInput!)
+                                                          outputs: passes[l - 1].outputs, gradient: dInput)
             }
         }
-        return GradientsResult(layers: result.map { $0! }, loss: loss)
+        result.reverse()
+        return GradientsResult(layers: result, loss: loss)
     }
 
     /// E reduced over the batch, from the last layer's pass.
-    private func loss(_ passes: [LayerForward], targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
-        let last = passes.count - 1
-        let perSample = problem.loss.sampleLosses(weightedSums: passes[last].weightedSums, outputs: passes[last].outputs,
-                                                  targets: t, activation: layers[last].activation)
-        let loss = problem.reduction.combine(perSample)
+    private func loss(_ pass: LayerForward, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+        let last = layers.count - 1, activation = layers[last].activation
+        let loss = problem.reduction.combine(samples: pass.outputs.rows) { n in
+            problem.loss.sampleLoss(n, weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, activation: activation)
+        }
         guard loss.isFinite else {
             throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
         }
