@@ -32,15 +32,23 @@ public enum Activation: String, CaseIterable, Sendable {
     /// (the largest term is e⁰ = 1) and changes nothing mathematically.
     public func forward(_ a: Matrix) -> Matrix {
         var z = a
+        forward(inPlace: &z)
+        return z
+    }
+
+    /// The same, overwriting the weighted sums with the outputs: for a pass that keeps only z, the
+    /// product's own storage becomes z and no second matrix is made. Each z_e depends on a_e alone
+    /// (softmax: on its row's a, read in full before the row is overwritten).
+    func forward(inPlace a: inout Matrix) {
         switch self {
         case .sigmoid:
-            for e in z.storage.indices { z.storage[e] = 1 / (1 + Double.exp(-a.storage[e])) }
+            for e in a.storage.indices { a.storage[e] = 1 / (1 + Double.exp(-a.storage[e])) }
         case .tanh:
-            for e in z.storage.indices { z.storage[e] = Double.tanh(a.storage[e]) }
+            for e in a.storage.indices { a.storage[e] = Double.tanh(a.storage[e]) }
         case .relu:
-            for e in z.storage.indices { z.storage[e] = a.storage[e] > 0 ? a.storage[e] : 0 }
+            for e in a.storage.indices { a.storage[e] = a.storage[e] > 0 ? a.storage[e] : 0 }
         case .leakyRelu:
-            for e in z.storage.indices { z.storage[e] = a.storage[e] > 0 ? a.storage[e] : Self.leakySlope * a.storage[e] }
+            for e in a.storage.indices { a.storage[e] = a.storage[e] > 0 ? a.storage[e] : Self.leakySlope * a.storage[e] }
         case .linear:
             break
         case .softmax:
@@ -49,13 +57,12 @@ public enum Activation: String, CaseIterable, Sendable {
                 let m = a.storage[row].max() ?? 0
                 var sum = 0.0
                 for e in row {
-                    z.storage[e] = Double.exp(a.storage[e] - m)
-                    sum += z.storage[e]
+                    a.storage[e] = Double.exp(a.storage[e] - m)
+                    sum += a.storage[e]
                 }
-                for e in row { z.storage[e] /= sum }
+                for e in row { a.storage[e] /= sum }
             }
         }
-        return z
     }
 
     /// Backward: turns ∂E/∂z into δ = ∂E/∂a, row by row.

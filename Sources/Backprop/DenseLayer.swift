@@ -29,8 +29,13 @@ public struct DenseLayer: Sendable, Equatable {
     ///     a = z_prev · Wᵀ + b        z_prev: N×I, W: J×I, a: N×J
     ///     z = f(a)                   z: N×J
     public func forward(_ input: Matrix) -> LayerForward {
-        let a = Matrix.multiply(input, transposed: weights, addingRow: biases)
+        let a = weightedSums(input)
         return LayerForward(weightedSums: a, outputs: activation.forward(a))
+    }
+
+    /// a = z_prev · Wᵀ + b alone, for a pass that applies f in place (`Activation.forward(inPlace:)`).
+    func weightedSums(_ input: Matrix) -> Matrix {
+        Matrix.multiply(input, transposed: weights, addingRow: biases)
     }
 
     /// Backward over a batch, given this layer's deltas δ = ∂E/∂a (one row per sample).
@@ -54,9 +59,17 @@ public struct DenseLayer: Sendable, Equatable {
         var next = self
         next.weights = weights.descending(gradients.weightGradients, rate: rate)
         if updateBiases, let b = biases, let db = gradients.biasGradients {
-            next.biases = zip(b, db).map { $0 - rate * $1 }
+            next.biases = b.descending(db, rate: rate)
         }
         return next
+    }
+
+    /// The same step in place, for a layer whose parameters no one else holds: no new arrays.
+    mutating func descend(_ gradients: LayerGradients, rate: Double, updateBiases: Bool) {
+        weights.descend(gradients.weightGradients, rate: rate)
+        if updateBiases, biases != nil, let db = gradients.biasGradients {
+            biases!.descend(db, rate: rate)
+        }
     }
 }
 

@@ -191,15 +191,49 @@ extension Matrix {
     /// of a large layer are megabytes, and each pass over them costs as much as a small product.
     public func descending(_ gradient: Matrix, rate: Double) -> Matrix {
         precondition(rows == gradient.rows && cols == gradient.cols)
-        let count = storage.count
-        let out = [Double](unsafeUninitializedCapacity: count) { out, initialized in
-            storage.withUnsafeBufferPointer { w in
-                gradient.storage.withUnsafeBufferPointer { g in
-                    for e in 0..<count { out[e] = w[e] - rate * g[e] }
+        return Matrix(rows: rows, cols: cols, storage: storage.descending(gradient.storage, rate: rate))
+    }
+
+    /// The same update in place, for weights this matrix alone holds (no new array at all).
+    mutating func descend(_ gradient: Matrix, rate: Double) {
+        precondition(rows == gradient.rows && cols == gradient.cols)
+        storage.descend(gradient.storage, rate: rate)
+    }
+}
+
+// MARK: - The update
+
+extension [Double] {
+    /// `self − rate · g` into a fresh array, in one pass; see `Matrix.descending`.
+    func descending(_ g: [Double], rate: Double) -> [Double] {
+        precondition(count == g.count)
+        let count = count
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            withUnsafeBufferPointer { w in
+                g.withUnsafeBufferPointer { g in
+                    descent(w.baseAddress, g.baseAddress, rate, into: out.baseAddress, count)
                 }
             }
             initialized = count
         }
-        return Matrix(rows: rows, cols: cols, storage: out)
     }
+
+    /// `self ← self − rate · g` in place (a copy first only if the storage is shared).
+    mutating func descend(_ g: [Double], rate: Double) {
+        precondition(count == g.count)
+        let count = count
+        withUnsafeMutableBufferPointer { w in
+            g.withUnsafeBufferPointer { g in
+                descent(w.baseAddress, g.baseAddress, rate, into: w.baseAddress, count)
+            }
+        }
+    }
+}
+
+/// `out[e] = w[e] − rate · g[e]` for e < count, the one loop of both updates; out may be w.
+@inline(__always)
+private func descent(_ w: UnsafePointer<Double>?, _ g: UnsafePointer<Double>?, _ rate: Double,
+                     into out: UnsafeMutablePointer<Double>?, _ count: Int) {
+    guard count > 0, let w, let g, let out else { return }
+    for e in 0..<count { out[e] = w[e] - rate * g[e] }
 }

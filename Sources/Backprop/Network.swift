@@ -76,7 +76,29 @@ extension Network {
         return ForwardResult(layers: passes, loss: loss)
     }
 
+    /// The reduced loss of the problem's samples (with targets t) alone, for when no pass is kept.
+    ///
+    /// A hidden layer's outputs are only the next layer's input here, so f is applied in place on
+    /// its weighted sums (after they are checked): one matrix per hidden layer instead of two, and
+    /// no array of passes. The last layer keeps a and y, both of which the loss may read.
+    func loss(_ problem: Problem, targets t: Matrix, site: ComputationSite) throws(BackpropError) -> Double {
+        let last = layers.count - 1
+        var z = problem.inputs
+        for l in 0..<last {
+            var a = layers[l].weightedSums(z)
+            try requireFinite(a, "the weighted sums", layer: l, site: site)
+            layers[l].activation.forward(inPlace: &a)
+            try requireFinite(a, "the outputs", layer: l, site: site)
+            z = a
+        }
+        let pass = layers[last].forward(z)
+        try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
+        try requireFinite(pass.outputs, "the outputs", layer: last, site: site)
+        return try loss(pass, targets: t, problem: problem, site: site)
+    }
+
     /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
+    /// The layers are this network's, not `problem.network` (training passes the network it updates).
     ///
     /// The backward pass is the forward loop reversed:
     ///

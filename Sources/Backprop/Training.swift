@@ -21,6 +21,11 @@ extension Problem {
     /// Runs `options.steps` gradient-descent steps:
     ///
     ///     for each step:  W(l) ← W(l) − η · ∂E/∂W(l),   b(l) ← b(l) − η · ∂E/∂b(l)  (unless biases are frozen)
+    ///
+    /// The first step makes the new network in fresh arrays (the problem's own stays as it was);
+    /// later steps update that network, which nothing else holds, in place. The network being
+    /// trained goes beside the problem, whose samples and loss it reads, rather than into a copy
+    /// of the problem per step. The final loss needs no passes kept (`Network.loss`).
     public func train(_ options: StepOptions) throws(BackpropError) -> StepResult {
         precondition(options.steps >= 1, "validation guarantees at least one step")
         var network = self.network
@@ -29,24 +34,21 @@ extension Problem {
         var last: GradientsResult?
         for step in 1...options.steps {
             let site = ComputationSite(step: step, of: options.steps)
-            var current = self
-            current.network = network
-            let g = try network.gradients(current, site: site)
+            let g = try network.gradients(self, site: site)
             losses.append(g.loss)
-            let updated = zip(network.layers, g.layers).map {
-                $0.descending($1, rate: options.learningRate, updateBiases: options.updateBiases)
+            for l in network.layers.indices {
+                if step == 1 {
+                    network.layers[l] = network.layers[l].descending(g.layers[l], rate: options.learningRate, updateBiases: options.updateBiases)
+                } else {
+                    network.layers[l].descend(g.layers[l], rate: options.learningRate, updateBiases: options.updateBiases)
+                }
+                try requireFinite(network.layers[l].weights, "the updated weights", layer: l, site: site)
+                if let b = network.layers[l].biases { try requireFinite(b, "the updated biases", layer: l, site: site) }
             }
-            for (l, layer) in updated.enumerated() {
-                try requireFinite(layer.weights, "the updated weights", layer: l, site: site)
-                if let b = layer.biases { try requireFinite(b, "the updated biases", layer: l, site: site) }
-            }
-            network = Network(layers: updated)
             last = g
         }
-        var final = self
-        final.network = network
         let finalSite = ComputationSite(step: options.steps, of: options.steps)
-        let finalLoss = try network.forward(final, site: finalSite).loss!
+        let finalLoss = try network.loss(self, targets: targets!, site: finalSite)
         return StepResult(network: network, losses: losses, finalLoss: finalLoss, lastGradients: last!)
     }
 
