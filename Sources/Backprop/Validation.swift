@@ -53,7 +53,6 @@ extension ProblemSpec {
     ///   - options: the step options when this problem will be trained; their steps count toward the work limit.
     public func validated(limits: Limits = .default, requireTargets: Bool, options: StepOptions? = nil) throws(BackpropError) -> Problem {
         var c = IssueCollector()
-        let networkPath = FieldPath.root.key("network")
         let inputKey = inputs.isBatch ? "inputs" : "input"
         let targetKey = inputs.isBatch ? "targets" : "target"
 
@@ -66,7 +65,7 @@ extension ProblemSpec {
         let samples = inputs.count
         let passes = (options?.steps ?? 0) + 1
         if parameters > limits.maxParameters {
-            c.add(.limitExceeded, networkPath, "the network has \(parameters) parameters; the limit is \(limits.maxParameters)")
+            c.add(.limitExceeded, .root.key("network"), "the network has \(parameters) parameters; the limit is \(limits.maxParameters)")
         }
         if samples > limits.maxBatch {
             c.add(.limitExceeded, .root.key(inputKey), "the batch has \(samples) samples; the limit is \(limits.maxBatch)")
@@ -80,7 +79,7 @@ extension ProblemSpec {
         }
         try c.throwIfAny()
 
-        let layers = network.checkedLayers(at: networkPath, into: &c)
+        let layers = network.checkedLayers(into: &c)
         let inputWidth = network.layers.first?.weights.first?.count
         checkSamples(inputs, key: inputKey, width: inputWidth, widthReason: "layer 0 has that many weights per unit", limits: limits, into: &c)
 
@@ -116,8 +115,8 @@ extension ProblemSpec {
 
         return Problem(
             network: Network(layers: layers),
-            inputs: Matrix(rectangular: inputs.rows),
-            targets: targets.map { Matrix(rectangular: $0.rows) },
+            inputs: inputs.matrix,
+            targets: targets?.matrix,
             loss: lossFunction,
             reduction: reductionValue,
             isBatch: inputs.isBatch
@@ -126,15 +125,15 @@ extension ProblemSpec {
 
     /// One vector or a batch of rows: non-empty, rectangular, of the width the network needs, finite.
     private func checkSamples(_ samples: SamplesSpec, key: String, width: Int?, widthReason: String, limits: Limits, into c: inout IssueCollector) {
-        let path = FieldPath.root.key(key)
+        func path() -> FieldPath { .root.key(key) }
         switch samples {
         case .single(let v):
-            checkVector(v, at: path, width: width, reason: widthReason, into: &c)
+            checkVector(v, at: path(), width: width, reason: widthReason, into: &c)
         case .batch(let rows):
-            if rows.isEmpty { c.add(.shapeMismatch, path, "a batch needs at least one row"); return }
+            if rows.isEmpty { c.add(.shapeMismatch, path(), "a batch needs at least one row"); return }
             if rows.count > limits.maxBatch { return }  // reported with the limits; do not scan a huge batch
             for (n, row) in rows.enumerated() {
-                checkVector(row, at: path.index(n), width: width, reason: widthReason, into: &c)
+                checkVector(row, at: path().index(n), width: width, reason: widthReason, into: &c)
             }
         }
     }
@@ -170,20 +169,22 @@ extension ProblemSpec {
 
 extension NetworkSpec {
     /// Checks every layer and that each layer's rows are as wide as the layer below has units.
-    /// Returns the layers (weights built only when there is no issue at all).
-    func checkedLayers(at path: FieldPath, into c: inout IssueCollector) -> [DenseLayer] {
-        let layersPath = path.key("layers")
+    /// Returns the layers, or none when there is any issue. A layer is built as soon as it and every
+    /// layer before it have checked clean, with its resolved activation at hand (no array of them);
+    /// what was built is discarded if a later layer has an issue.
+    func checkedLayers(into c: inout IssueCollector) -> [DenseLayer] {
+        // Paths as functions: built only if an issue is reported.
+        func layersPath() -> FieldPath { FieldPath.root.key("network").key("layers") }
         if layers.isEmpty {
-            c.add(.shapeMismatch, layersPath, "a network needs at least one layer")
+            c.add(.shapeMismatch, layersPath(), "a network needs at least one layer")
             return []
         }
-        var activations: [Activation] = []
+        var checked: [DenseLayer] = []
+        checked.reserveCapacity(layers.count)
         for (l, layer) in layers.enumerated() {
-            // Paths as functions: built only if an issue is reported.
-            func p() -> FieldPath { layersPath.index(l) }
+            func p() -> FieldPath { layersPath().index(l) }
             func weightsPath() -> FieldPath { p().key("weights") }
             let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p(), into: &c)
-            activations.append(activation)
             guard let first = layer.weights.first else {
                 c.add(.shapeMismatch, weightsPath(), "expected at least one row (one per unit), found none")
                 continue
@@ -208,10 +209,21 @@ extension NetworkSpec {
                 }
                 checkFinite(b, at: p().key("biases"), into: &c)
             }
+            if c.isEmpty {
+                checked.append(DenseLayer(weights: Matrix(rectangular: layer.weights), biases: layer.biases, activation: activation))
+            }
         }
-        guard c.isEmpty else { return [] }
-        return zip(layers, activations).map { spec, activation in
-            DenseLayer(weights: Matrix(rectangular: spec.weights), biases: spec.biases, activation: activation)
+        return c.isEmpty ? checked : []
+    }
+}
+
+extension SamplesSpec {
+    /// The checked samples as an N×I matrix. A single vector is one row as it is: the matrix
+    /// shares the vector's storage rather than copying it.
+    var matrix: Matrix {
+        switch self {
+        case .single(let v): Matrix(rows: 1, cols: v.count, storage: v)
+        case .batch(let rows): Matrix(rectangular: rows)
         }
     }
 }
