@@ -22,7 +22,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     public init(zeros rows: Int, _ cols: Int) {
-        self.init(rows: rows, cols: cols, storage: Array(repeating: 0, count: rows * cols))
+        self.init(rows: rows, cols: cols, storage: .zeros(rows * cols))
     }
 
     /// Builds a matrix from rows that the caller has already checked to be rectangular.
@@ -172,7 +172,7 @@ extension Matrix {
 
     /// Column sums times a scale: the bias gradient `scale · Σ_n A[n][j]`.
     public func columnSums(scale: Double) -> [Double] {
-        var sums = Array(repeating: 0.0, count: cols)
+        var sums = [Double].zeros(cols)
         let rows = rows, cols = cols
         storage.withUnsafeBufferPointer { a in
             sums.withUnsafeMutableBufferPointer { sums in
@@ -201,9 +201,22 @@ extension Matrix {
     }
 }
 
-// MARK: - The update
+// MARK: - Arrays of Double
 
 extension [Double] {
+    /// n zeros.
+    ///
+    /// Not `Array(repeating:count:)`: it allocates through the standard library's unspecialized
+    /// code, which looks the array type's metadata up in the runtime's cache on every call (about
+    /// 25 ns, a tenth of a 2-2-2 step, measured with perf and valgrind). Reserving capacity on an
+    /// empty array allocates through code specialized for Double; the fill is a vectorized loop.
+    static func zeros(_ n: Int) -> [Double] {
+        var zeros: [Double] = []
+        zeros.reserveCapacity(n)
+        zeros.append(contentsOf: repeatElement(0, count: n))
+        return zeros
+    }
+
     /// `self − rate · g` into a fresh array, in one pass; see `Matrix.descending`.
     func descending(_ g: [Double], rate: Double) -> [Double] {
         precondition(count == g.count)
