@@ -56,20 +56,20 @@ public struct DenseLayer: Sendable, Equatable {
 
     /// The layer after one gradient-descent step: w ← w − η ∂E/∂w (and b likewise unless frozen).
     public func descending(_ gradients: LayerGradients, rate: Double, updateBiases: Bool) -> DenseLayer {
-        var next = self
-        next.weights = weights.descending(gradients.weightGradients, rate: rate)
-        if updateBiases, let b = biases, let db = gradients.biasGradients {
-            next.biases = b.descending(db, rate: rate)
-        }
-        return next
+        descending(weightGradients: gradients.weightGradients, biasGradients: updateBiases ? gradients.biasGradients : nil, rate: rate)
+    }
+
+    /// The same from the gradients alone (no LayerGradients to copy out of an array); biases
+    /// without gradients stay as they are.
+    func descending(weightGradients dW: Matrix, biasGradients dB: [Double]?, rate: Double) -> DenseLayer {
+        let nextBiases = if let b = biases, let dB { b.descending(dB, rate: rate) } else { biases }
+        return DenseLayer(weights: weights.descending(dW, rate: rate), biases: nextBiases, activation: activation)
     }
 
     /// The same step in place, for a layer whose parameters no one else holds: no new arrays.
-    mutating func descend(_ gradients: LayerGradients, rate: Double, updateBiases: Bool) {
-        weights.descend(gradients.weightGradients, rate: rate)
-        if updateBiases, biases != nil, let db = gradients.biasGradients {
-            biases!.descend(db, rate: rate)
-        }
+    mutating func descend(weightGradients dW: Matrix, biasGradients dB: [Double]?, rate: Double) {
+        weights.descend(dW, rate: rate)
+        if biases != nil, let dB { biases!.descend(dB, rate: rate) }
     }
 }
 

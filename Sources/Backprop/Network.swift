@@ -135,7 +135,8 @@ extension Network {
                                                           outputs: passes[l - 1].outputs, gradient: dInput)
             }
         }
-        result.reverse()
+        // Reversed in its buffer, by moves: Array's own swaps copy, retaining each element's arrays.
+        result.withUnsafeMutableBufferPointer { $0.reverse() }
         return GradientsResult(layers: result, loss: loss)
     }
 

@@ -37,10 +37,11 @@ extension Problem {
             let g = try network.gradients(self, site: site)
             losses.append(g.loss)
             for l in network.layers.indices {
+                let dWeights = g.layers[l].weightGradients, dBiases = options.updateBiases ? g.layers[l].biasGradients : nil
                 if step == 1 {
-                    network.layers[l] = network.layers[l].descending(g.layers[l], rate: options.learningRate, updateBiases: options.updateBiases)
+                    network.layers[l] = network.layers[l].descending(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate)
                 } else {
-                    network.layers[l].descend(g.layers[l], rate: options.learningRate, updateBiases: options.updateBiases)
+                    network.layers[l].descend(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate)
                 }
                 try requireFinite(network.layers[l].weights, "the updated weights", layer: l, site: site)
                 if let b = network.layers[l].biases { try requireFinite(b, "the updated biases", layer: l, site: site) }
