@@ -57,22 +57,28 @@ extension Network {
     public func forward(_ x: Matrix, site: ComputationSite = .single) throws(BackpropError) -> [LayerForward] {
         var passes: [LayerForward] = []
         passes.reserveCapacity(layers.count)
+        try forward(x, site: site) { passes.append($0) }
+        return passes
+    }
+
+    /// The same, handing each layer's checked pass to `body` as it is made.
+    private func forward(_ x: Matrix, site: ComputationSite, _ body: (LayerForward) -> Void) throws(BackpropError) {
         var z = x
         for (l, layer) in layers.enumerated() {
             let pass = layer.forward(z)
             try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
             try requireFinite(pass.outputs, "the outputs", layer: l, site: site)
-            passes.append(pass)
             z = pass.outputs
+            body(pass)
         }
-        return passes
     }
 
     /// Forward pass, plus the reduced loss when the problem has targets.
     public func forward(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> ForwardResult {
         let passes = try forward(problem.inputs, site: site)
         guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
-        let loss = try self.loss(passes[passes.count - 1], targets: t, problem: problem, site: site)
+        let y = passes[passes.count - 1]
+        let loss = try self.loss(weightedSums: y.weightedSums, outputs: y.outputs, targets: t, problem: problem, site: site)
         return ForwardResult(layers: passes, loss: loss)
     }
 
@@ -94,7 +100,7 @@ extension Network {
         let pass = layers[last].forward(z)
         try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
         try requireFinite(pass.outputs, "the outputs", layer: last, site: site)
-        return try loss(pass, targets: t, problem: problem, site: site)
+        return try loss(weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, problem: problem, site: site)
     }
 
     /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
@@ -111,45 +117,54 @@ extension Network {
         guard let t = problem.targets else {
             throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
         }
-        let passes = try forward(problem.inputs, site: site)
-        let last = layers.count - 1
-        let loss = try self.loss(passes[last], targets: t, problem: problem, site: site)
-        let s = problem.reduction.scale(samples: problem.inputs.rows)
-
-        var delta = problem.loss.outputDelta(weightedSums: passes[last].weightedSums, outputs: passes[last].outputs,
-                                             targets: t, activation: layers[last].activation)
-        // Built from the last layer down, then put in layer order.
+        // One entry per layer from the start: a and z filled in on the way up, δ and the parameter
+        // gradients on the way down (no separate array of passes, nothing to reverse).
         var result: [LayerGradients] = []
         result.reserveCapacity(layers.count)
+        try forward(problem.inputs, site: site) { result.append(LayerGradients(unfilled: $0)) }
+        let last = layers.count - 1
+        let loss = try self.loss(weightedSums: result[last].weightedSums, outputs: result[last].outputs, targets: t, problem: problem, site: site)
+        let s = problem.reduction.scale(samples: problem.inputs.rows)
+
+        var delta = problem.loss.outputDelta(weightedSums: result[last].weightedSums, outputs: result[last].outputs,
+                                             targets: t, activation: layers[last].activation)
         for l in stride(from: last, through: 0, by: -1) {
             try requireFinite(delta, "the deltas", layer: l, site: site)
-            let input = l == 0 ? problem.inputs : passes[l - 1].outputs
+            let input = l == 0 ? problem.inputs : result[l - 1].outputs
             let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s, needsInputGradient: l > 0)
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
             if let dBiases { try requireFinite(dBiases, "the bias gradients", layer: l, site: site) }
-            result.append(LayerGradients(weightedSums: passes[l].weightedSums, outputs: passes[l].outputs, deltas: delta,
-                                         weightGradients: dWeights, biasGradients: dBiases))
+            result[l].deltas = delta
+            result[l].weightGradients = dWeights
+            result[l].biasGradients = dBiases
             if let dInput {
-                delta = layers[l - 1].activation.backward(weightedSums: passes[l - 1].weightedSums,
-                                                          outputs: passes[l - 1].outputs, gradient: dInput)
+                delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
+                                                          outputs: result[l - 1].outputs, gradient: dInput)
             }
         }
-        // Reversed in its buffer, by moves: Array's own swaps copy, retaining each element's arrays.
-        result.withUnsafeMutableBufferPointer { $0.reverse() }
         return GradientsResult(layers: result, loss: loss)
     }
 
-    /// E reduced over the batch, from the last layer's pass.
-    private func loss(_ pass: LayerForward, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+    /// E reduced over the batch, from the last layer's a and y.
+    private func loss(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1, activation = layers[last].activation
-        let loss = problem.reduction.combine(samples: pass.outputs.rows) { n in
-            problem.loss.sampleLoss(n, weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, activation: activation)
+        let loss = problem.reduction.combine(samples: y.rows) { n in
+            problem.loss.sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation)
         }
         guard loss.isFinite else {
             throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
         }
         return loss
+    }
+}
+
+extension LayerGradients {
+    /// A layer's a and z, its δ and parameter gradients still empty (0×0, nil) until the backward
+    /// pass fills them in.
+    fileprivate init(unfilled pass: LayerForward) {
+        let none = Matrix(rows: 0, cols: 0, storage: [])
+        self.init(weightedSums: pass.weightedSums, outputs: pass.outputs, deltas: none, weightGradients: none, biasGradients: nil)
     }
 }
 
