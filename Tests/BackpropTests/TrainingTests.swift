@@ -1,6 +1,7 @@
 // Gradient-descent runs: k steps equal k chained single steps bit for bit, losses[i] is the loss
 // before step i, every delta of a step comes from the weights before it, frozen biases stay
-// bit-identical and a zero learning rate changes nothing. Bit-identity (==) is the point here.
+// bit-identical, a zero learning rate changes nothing and training leaves its problem (and spec)
+// as they were. Bit-identity (==) is the point here.
 
 import Testing
 @testable import Backprop
@@ -124,6 +125,29 @@ struct TrainingTests {
             for i in 1..<run.losses.count { #expect(run.losses[i] <= run.losses[i - 1]) }
             #expect(run.finalLoss <= run.losses.last!)
         }
+    }
+
+    /// Steps after the first update their network in place, and a single input or target shares
+    /// the spec's storage: neither the problem trained nor the spec it came from may change.
+    @Test(arguments: 0..<4)
+    func trainingLeavesTheProblemAndSpecAsTheyWere(_ seed: Int) throws {
+        let problem = try Self.randomProblem(seed: 0x0DD + UInt64(seed))
+        // Fresh arrays (map), so that a write through shared storage would show as a difference.
+        func snapshot(_ p: Problem) -> [[UInt64]] {
+            p.network.layers.flatMap { [$0.weights.storage.map(\.bitPattern), ($0.biases ?? []).map(\.bitPattern)] }
+                + [p.inputs.storage.map(\.bitPattern), p.targets!.storage.map(\.bitPattern)]
+        }
+        let before = snapshot(problem)
+        _ = try problem.train(StepOptions(learningRate: 0.3, steps: 3))
+        #expect(snapshot(problem) == before)
+
+        let spec = ContractExampleTests.spec
+        let specBefore = spec.network.layers.map { $0.weights.map { $0.map(\.bitPattern) } }
+        let inputBefore = spec.inputs.rows.map { $0.map(\.bitPattern) }
+        let options = StepOptions(learningRate: 0.5, steps: 3)
+        _ = try spec.validated(requireTargets: true, options: options).train(options)
+        #expect(spec.network.layers.map { $0.weights.map { $0.map(\.bitPattern) } } == specBefore)
+        #expect(spec.inputs.rows.map { $0.map(\.bitPattern) } == inputBefore)
     }
 
     /// Training through a spec validated with its options behaves the same as the Problem API.
