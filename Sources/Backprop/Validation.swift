@@ -185,21 +185,21 @@ extension NetworkSpec {
             func p() -> FieldPath { layersPath().index(l) }
             func weightsPath() -> FieldPath { p().key("weights") }
             let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p(), into: &c)
-            guard let first = layer.weights.first else {
+            guard let width = layer.weights.first?.count else {
                 c.add(.shapeMismatch, weightsPath(), "expected at least one row (one per unit), found none")
                 continue
             }
             if l > 0 {
                 let below = layers[l - 1].weights.count
-                if below > 0, first.count != below {
+                if below > 0, width != below {
                     c.add(.shapeMismatch, weightsPath().index(0),
-                          "expected \(below) weights (one per unit of layer \(l - 1)), found \(first.count)")
+                          "expected \(below) weights (one per unit of layer \(l - 1)), found \(width)")
                 }
             }
-            if first.isEmpty { c.add(.shapeMismatch, weightsPath().index(0), "expected at least one weight, found none") }
+            if width == 0 { c.add(.shapeMismatch, weightsPath().index(0), "expected at least one weight, found none") }
             for (j, row) in layer.weights.enumerated() {
-                if j > 0, row.count != first.count {
-                    c.add(.shapeMismatch, weightsPath().index(j), "expected \(first.count) weights like row 0, found \(row.count)")
+                if j > 0, row.count != width {
+                    c.add(.shapeMismatch, weightsPath().index(j), "expected \(width) weights like row 0, found \(row.count)")
                 }
                 checkFinite(row, at: weightsPath().index(j), into: &c)
             }
