@@ -8,20 +8,22 @@ import JSONCodec
 extension JSONWriter {
     /// A per-sample quantity: row 0 as a vector for a single sample, all rows for a batch.
     mutating func samples(_ m: Matrix, batch: Bool) {
-        if !batch {
-            numbers(m.storage[0..<m.cols])
-            return
-        }
+        if batch { matrix(m) } else { rows(of: m, 0..<1) }
+    }
+
+    /// A parameter matrix (weights or their gradients), or a batch, row by row.
+    mutating func matrix(_ m: Matrix) {
         beginArray()
-        for n in 0..<m.rows { numbers(m.storage[n * m.cols ..< (n + 1) * m.cols]) }
+        rows(of: m, 0..<m.rows)
         endArray()
     }
 
-    /// A parameter matrix (weights or their gradients), always row by row.
-    mutating func matrix(_ m: Matrix) {
-        beginArray()
-        for j in 0..<m.rows { numbers(m.storage[j * m.cols ..< (j + 1) * m.cols]) }
-        endArray()
+    /// Rows `range` of `m`, each as an array of numbers, read in place from its storage.
+    private mutating func rows(of m: Matrix, _ range: Range<Int>) {
+        let cols = m.cols
+        m.storage.withUnsafeBufferPointer { all in
+            for r in range { numbers(UnsafeBufferPointer(rebasing: all[r * cols ..< (r + 1) * cols])) }
+        }
     }
 
     /// A network in the request's own shape: biases exactly where they were.
