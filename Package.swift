@@ -46,7 +46,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmarks (release builds, never part of the test run): Benchmarks/README.md.
+        // Benchmarks (release builds, never part of the test run): scripts/bench.sh runs them all;
+        // README.md, "Performance", has the figures.
         .executableTarget(name: "CoreBenchmark", dependencies: ["Backprop"], path: "Benchmarks/CoreBenchmark"),
         .executableTarget(name: "JSONBenchmark", dependencies: ["JSONCodec"], path: "Benchmarks/JSONBenchmark"),
         .executableTarget(name: "APIBenchmark", dependencies: ["BackpropAPI", "MicroHTTP"], path: "Benchmarks/APIBenchmark"),
