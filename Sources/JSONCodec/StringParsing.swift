@@ -6,16 +6,11 @@ extension Parser {
     /// Parses the string whose opening quote is at `i`; leaves `i` past the closing quote.
     mutating func parseString() throws(JSONSyntaxError) -> String {
         let contentStart = i + 1
-        var p = contentStart
+        var p = plainRun(from: contentStart)
         // Fast path: printable ASCII with no escapes becomes a String straight from the input.
-        while p < end {
-            let c = base[p]
-            if c == UInt8(ascii: "\"") {
-                i = p + 1
-                return String(decoding: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart), as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
-            p += 1
+        if p < end && base[p] == UInt8(ascii: "\"") {
+            i = p + 1
+            return String(decoding: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart), as: UTF8.self)
         }
         byteScratch.removeAll(keepingCapacity: true)
         byteScratch.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
@@ -46,22 +41,29 @@ extension Parser {
     /// closing quote. Returns whether the key is all ASCII.
     mutating func parseKey() throws(JSONSyntaxError) -> Bool {
         let contentStart = i + 1
-        var p = contentStart
-        while p < end {
-            let c = base[p]
-            if c == UInt8(ascii: "\"") {
-                keyBytes.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
-                i = p + 1
-                return true
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
-            p += 1
+        let p = plainRun(from: contentStart)
+        if p < end && base[p] == UInt8(ascii: "\"") {
+            keyBytes.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
+            i = p + 1
+            return true
         }
         var key = try parseString()
         return key.withUTF8 { utf8 in
             keyBytes.append(contentsOf: utf8)
             return utf8.allSatisfy { $0 < 0x80 }
         }
+    }
+
+    /// The end of the printable-ASCII run from `start` that needs no unescaping: the index of
+    /// the first quote, backslash, control or non-ASCII byte (or `end`).
+    private func plainRun(from start: Int) -> Int {
+        var p = start
+        while p < end {
+            let c = base[p]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+            p += 1
+        }
+        return p
     }
 
     /// The escape at `p` (a backslash), decoded into `byteScratch`; returns the index after it.
