@@ -1,7 +1,7 @@
 // JSONDocument.swift — a parsed document as a flat tape: one entry per value in document order,
-// containers knowing where they end, arrays of numbers packed into one pool of doubles, strings
-// in one table. Reading a request from it costs a few allocations in total instead of one per
-// value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
+// containers knowing where they end, arrays of numbers packed into one pool of doubles, member
+// names as raw bytes, string values in one table. Reading a request from it costs a few
+// allocations in total instead of one per value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
 
 internal import Glibc  // memcmp
 
@@ -15,7 +15,7 @@ public final class JSONDocument: Sendable {
             /// An object member's name, `count` bytes of UTF-8 from `keyBytes[payload]` on; its
             /// value is the next entry.
             case key
-            /// The same for a name with bytes beyond ASCII (compared as Strings, see `matches`).
+            /// The same for a name with bytes beyond ASCII (compared as Strings, see `names`).
             case nonASCIIKey
             /// A non-empty array of numbers only: `count` doubles from `numbers[payload]` on.
             case numbers
