@@ -83,8 +83,6 @@ struct Parser {
     var keyBytes: [UInt8] = []
     /// The open objects' keys (indices of their `.key` entries), innermost object's last.
     var keys: [Int] = []
-    /// True while the top array is still all numbers, packed into `numbers` (`parseNumberArray`).
-    var inNumbersMode = false
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
     var byteScratch: [UInt8] = []
@@ -252,7 +250,6 @@ struct Parser {
     private mutating func parseNumberArray() throws(JSONSyntaxError) -> Bool {
         let top = frames.count - 1
         let poolStart = numbers.count
-        inNumbersMode = true
         while true {
             numbers.append(try parseNumber())
             frames[top].count += 1
@@ -266,7 +263,6 @@ struct Parser {
                 i += 1
                 skipWhitespace()
                 if i < end && isNumberStart(base[i]) { continue }
-                inNumbersMode = false
                 for x in numbers[poolStart...] { entries.append(.init(kind: .number, payload: x.bitPattern)) }
                 numbers.removeSubrange(poolStart...)
                 if i < end && base[i] == UInt8(ascii: "]") {
@@ -276,7 +272,6 @@ struct Parser {
                 return false
             } else if c == UInt8(ascii: "]") {
                 i += 1
-                inNumbersMode = false
                 slotOpen = false
                 let frame = frames.removeLast()
                 entries[frame.entry] = .init(kind: .numbers, count: frame.count, payload: UInt64(poolStart))
