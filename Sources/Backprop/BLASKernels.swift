@@ -16,8 +16,8 @@ public enum BLAS {
     ///   product. 1 is also what the core uses on its first product when this is never called.
     ///   Overrides OPENBLAS_NUM_THREADS; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left alone.
     /// - retainFreedMemory: keep up to 64 MiB of freed memory per malloc arena instead of giving
-    ///   it back to the kernel. A step allocates every matrix anew (the core's values are
-    ///   immutable), megabytes for a large layer; with glibc's default, the heap is trimmed when
+    ///   it back to the kernel. A step allocates most of its matrices anew (products, and the
+    ///   first step's updated weights), megabytes for a large layer; with glibc's default, the heap is trimmed when
     ///   they are freed and every page is faulted in and zeroed again by the next step, which made
     ///   a 784-128-10 step twice as slow as its dgemm calls (measured: 2.5–3.1 ms against 1.3 ms).
     ///   Sets M_TRIM_THRESHOLD = 64 MiB and M_MMAP_THRESHOLD = 32 MiB (glibc's largest) for the
@@ -100,7 +100,6 @@ extension Matrix {
     /// 64×10×128 pre-filled 7.7 µs, beta = 0 then add 8.0 µs, no bias at all 7.7 µs; at 128×512×784
     /// all three are within the noise (3.0–3.9 ms).
     package static func blasMultiply(_ a: Matrix, transposed b: Matrix, addingRow bias: [Double]?) -> Matrix {
-        _ = defaultThreads
         let n = a.rows, j = b.rows, i = a.cols
         return uninitialized(n, j) { c in
             var beta = 0.0
@@ -110,12 +109,7 @@ extension Matrix {
                 }
                 beta = 1
             }
-            a.storage.withUnsafeBufferPointer { A in
-                b.storage.withUnsafeBufferPointer { B in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(j), Int32(i),
-                                1, A.baseAddress, Int32(i), B.baseAddress, Int32(i), beta, c, Int32(j))
-                }
-            }
+            gemm(a, b, transposeB: true, alpha: 1, beta: beta, into: c, m: n, n: j, k: i)
         }
     }
 
@@ -123,15 +117,9 @@ extension Matrix {
     ///
     ///     A: N×J, B: N×I, C: J×I      C = scale · Aᵀ · B   (the scale is dgemm's alpha)
     package static func blasMultiply(transposed a: Matrix, _ b: Matrix, scale: Double) -> Matrix {
-        _ = defaultThreads
         let n = a.rows, j = a.cols, i = b.cols
         return uninitialized(j, i) { c in
-            a.storage.withUnsafeBufferPointer { A in
-                b.storage.withUnsafeBufferPointer { B in
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(j), Int32(i), Int32(n),
-                                scale, A.baseAddress, Int32(j), B.baseAddress, Int32(i), 0, c, Int32(i))
-                }
-            }
+            gemm(a, transposeA: true, b, alpha: scale, beta: 0, into: c, m: j, n: i, k: n)
         }
     }
 
@@ -139,14 +127,23 @@ extension Matrix {
     ///
     ///     A: N×J, B: J×I, C: N×I      C = A · B
     package static func blasMultiply(_ a: Matrix, _ b: Matrix) -> Matrix {
-        _ = defaultThreads
         let n = a.rows, j = a.cols, i = b.cols
         return uninitialized(n, i) { c in
-            a.storage.withUnsafeBufferPointer { A in
-                b.storage.withUnsafeBufferPointer { B in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(i), Int32(j),
-                                1, A.baseAddress, Int32(j), B.baseAddress, Int32(i), 0, c, Int32(i))
-                }
+            gemm(a, b, alpha: 1, beta: 0, into: c, m: n, n: i, k: j)
+        }
+    }
+
+    /// The one cblas_dgemm call: C (m×n, row-major) = alpha · op(A) · op(B) + beta · C, where
+    /// op transposes when asked. A and B are row-major, so their leading dimensions are their
+    /// column counts, and C's is n.
+    private static func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+                             alpha: Double, beta: Double, into c: UnsafeMutablePointer<Double>, m: Int, n: Int, k: Int) {
+        _ = defaultThreads
+        a.storage.withUnsafeBufferPointer { A in
+            b.storage.withUnsafeBufferPointer { B in
+                cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), alpha, A.baseAddress, Int32(a.cols), B.baseAddress, Int32(b.cols),
+                            beta, c, Int32(n))
             }
         }
     }
