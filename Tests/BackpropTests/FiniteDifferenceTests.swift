@@ -173,6 +173,42 @@ struct FiniteDifferenceTests {
         #expect(networks == 12 && fd.checked >= 200, "\(networks) networks, \(fd.checked) derivatives")
     }
 
+    /// A network large enough that every product goes to dgemm (the grid's networks all stay on the
+    /// plain loops): 40-30-20, batch 8, the last layer without biases (dgemm's no-bias forward).
+    /// Every 7th parameter is checked, about 260 of them.
+    @Test func networkOnTheBLASPath() throws {
+        var rng = SplitMix64(seed: 0xB1A5)
+        let spec = ProblemSpec(
+            network: NetworkSpec(layers: [
+                LayerSpec(weights: rng.rows(30, 40, -0.3, 0.3), biases: rng.vector(30, -0.5, 0.5), activation: "tanh"),
+                LayerSpec(weights: rng.rows(20, 30, -0.3, 0.3), activation: "sigmoid"),
+            ]),
+            inputs: .batch(rng.rows(8, 40, -1, 1)), targets: .batch(rng.rows(8, 20, 0, 1)), loss: "mse")
+        let problem = try spec.validated(requireTargets: true)
+        // Forward, weight gradient and δ·W of both layers all clear the dgemm threshold.
+        for (m, n, k) in [(8, 30, 40), (8, 20, 30), (30, 40, 8), (20, 30, 8), (8, 30, 20)] {
+            #expect(BLAS.profits(m: m, n: n, k: k), "\(m)×\(n)×\(k) would use the plain loop")
+        }
+        let g = try problem.gradients()
+        var fd = FiniteDifferences()
+        for (l, layer) in problem.network.layers.enumerated() {
+            for e in stride(from: 0, to: layer.weights.storage.count, by: 7) {
+                let w = layer.weights.storage[e], h = FiniteDifferences.step(w)
+                let up = try FiniteDifferences.loss(problem) { $0.layers[l].weights.storage[e] = w + h }
+                let down = try FiniteDifferences.loss(problem) { $0.layers[l].weights.storage[e] = w - h }
+                fd.compare((up - down) / ((w + h) - (w - h)), g.layers[l].weightGradients.storage[e], loss: g.loss, "layer \(l) weight \(e)")
+            }
+        }
+        for (j, b) in problem.network.layers[0].biases!.enumerated() {
+            let h = FiniteDifferences.step(b)
+            let up = try FiniteDifferences.loss(problem) { $0.layers[0].biases![j] = b + h }
+            let down = try FiniteDifferences.loss(problem) { $0.layers[0].biases![j] = b - h }
+            fd.compare((up - down) / ((b + h) - (b - h)), g.layers[0].biasGradients![j], loss: g.loss, "layer 0 bias \(j)")
+        }
+        #expect(fd.failures.isEmpty, "\(fd.failures.count) mismatches, first: \(fd.failures.prefix(5))")
+        #expect(fd.checked >= 250, "only \(fd.checked) derivatives checked")
+    }
+
     /// The kink filter rarely fires, so the relu cases are not silently reduced to nothing.
     @Test func kinkSkipsAreRare() throws {
         var rng = SplitMix64(seed: 0xC1C)
