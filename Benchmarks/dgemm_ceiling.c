@@ -8,7 +8,7 @@
 // Per layer (I inputs, J units, N samples; ni, nj below, as <complex.h> takes the name I), row-major as the core stores its matrices:
 //   forward   a  = z_prev · Wᵀ     N×I · (J×I)ᵀ
 //   backward  dW = s · δᵀ · z_prev  (N×J)ᵀ · N×I
-//             dz = δ · W           N×J · J×I     (the core computes it for the first layer too)
+//             dz = δ · W           N×J · J×I     (not for the first layer, as in the core: nothing is below it)
 // Flops are counted as 2·m·n·k per product. Output: one line per shape,
 // "NAME GFLOPS MS CPU_GFLOPS CPU_MS": the best step by the wall clock, and by this thread's CPU time.
 #include <cblas.h>

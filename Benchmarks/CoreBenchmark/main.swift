@@ -9,7 +9,7 @@
 // --threshold times the plain loops against dgemm product by product (the package-level kernels
 // of Matrix.swift and BLASKernels.swift): the measurement behind `BLAS.minimumWork`.
 // 2-2-2 runs the plain loops, not dgemm, so its ratio only says how far a whole tiny step is from
-// six bare 2×2 dgemm calls; the ratio that matters is the large shapes'.
+// five bare 2×2 dgemm calls (the first layer sends no error back); the ratio that matters is the large shapes'.
 
 import Backprop
 #if canImport(Glibc)
@@ -37,8 +37,6 @@ struct Shape {
         return flops
     }
 
-    /// The forward products alone (train() ends with one more forward pass for the final loss).
-    var forwardFlops: Double { stepFlops / 3 }
 }
 
 let shapes = [

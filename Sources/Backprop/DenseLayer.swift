@@ -47,7 +47,7 @@ public struct DenseLayer: Sendable, Equatable {
     /// s is the reduction's scale (1/N for mean, 1 for sum); dInput is per sample and unscaled,
     /// so the layer below gets its own unscaled deltas. The first layer has no layer below, so it
     /// passes `needsInputGradient: false` and skips that product (a fifth of a 784-input step).
-    public func backward(delta: Matrix, input: Matrix, scale s: Double, needsInputGradient: Bool = true) -> (dWeights: Matrix, dBiases: [Double]?, dInput: Matrix?) {
+    public func backward(delta: Matrix, input: Matrix, scale s: Double, needsInputGradient: Bool) -> (dWeights: Matrix, dBiases: [Double]?, dInput: Matrix?) {
         let dWeights = Matrix.multiply(transposed: delta, input, scale: s)
         let dBiases = biases == nil ? nil : delta.columnSums(scale: s)
         let dInput = needsInputGradient ? Matrix.multiply(delta, weights) : nil

@@ -97,7 +97,7 @@ extension Problem {
         var notes: [String] = []
         let unitOutput = names.output(l, j)
         let weightedSum = Quantity.weightedSum(layer: l + 1, unit: "\(j + 1)")
-        if l == last && loss == .crossEntropy {
+        if l == last && loss.fusesWithOutput(layer.activation) {
             let y = z[0, j], t = targets![0, j]
             factors.append(DerivedFactor(name: .quantity(names.delta(l, j)),
                                          formula: .difference(.quantity(.networkOutput(unit: "\(j + 1)"), y), .quantity(.target(unit: "\(j + 1)"), t)),

@@ -30,7 +30,10 @@ public enum Reduction: String, CaseIterable, Sendable {
 }
 
 extension LossFunction {
-    /// Per-sample losses of a batch: one E per row of y and t.
+    /// E of sample n: row n of a, y and t (callers sum these with `Reduction.combine`).
+    ///
+    ///     half_sse       E = ½ Σ_k (t_k − y_k)²
+    ///     mse            E = (1/K) Σ_k (t_k − y_k)²
     ///
     /// Cross-entropy is computed from the weighted sums a(L), not from y, so that a saturated
     /// output (y rounding to exactly 0 or 1) still gives the finite loss it mathematically has:
@@ -38,25 +41,15 @@ extension LossFunction {
     ///     softmax:  E = −Σ_k t_k (a_k − m − ln Σ_j e^(a_j − m)),   m = max_j a_j
     ///     sigmoid:  E = Σ_k [t_k · softplus(−a_k) + (1 − t_k) · softplus(a_k)],
     ///               softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|))
-    public func sampleLosses(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> [Double] {
-        var losses = Array(repeating: 0.0, count: y.rows)
-        for n in 0..<y.rows { losses[n] = sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation) }
-        return losses
-    }
-
-    /// E of sample n (row n of a, y and t); see `sampleLosses`.
     @inline(__always)
     func sampleLoss(_ n: Int, weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Double {
         let k = y.cols
         let row = n * k ..< (n + 1) * k
         var e = 0.0
         switch self {
-        case .halfSSE:
+        case .halfSSE, .mse:
             for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
-            e *= 0.5
-        case .mse:
-            for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
-            e /= Double(k)
+            e = self == .mse ? e / Double(k) : e * 0.5
         case .crossEntropy where activation == .softmax:
             let m = a.storage[row].max() ?? 0
             var s = 0.0
@@ -64,6 +57,7 @@ extension LossFunction {
             let logSum = m + Double.log(s)
             for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
         case .crossEntropy:
+            precondition(activation == .sigmoid, "cross_entropy needs a softmax or sigmoid output (validation checks this)")
             for c in row {
                 let x = a.storage[c], tc = t.storage[c]
                 if tc != 0 { e += tc * softplus(-x) }
@@ -91,15 +85,17 @@ extension LossFunction {
     ///
     /// The shortcut holds for softmax because Σ_k t_k = 1 (checked by validation).
     public func outputDelta(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Matrix {
-        if self == .crossEntropy {
+        if fusesWithOutput(activation) {
             var delta = y
             for e in delta.storage.indices { delta.storage[e] = y.storage[e] - t.storage[e] }
             return delta
         }
+        precondition(self != .crossEntropy, "cross_entropy needs a softmax or sigmoid output (validation checks this)")
         return activation.backward(weightedSums: a, outputs: y, gradient: outputGradient(outputs: y, targets: t))
     }
 
-    /// True when the chain rule's ∂E/∂y and ∂y/∂a fuse into δ = y − t (nothing to separate).
+    /// True when the chain rule's ∂E/∂y and ∂y/∂a fuse into δ = y − t (nothing to separate):
+    /// the only pairs validation accepts for cross_entropy.
     public func fusesWithOutput(_ activation: Activation) -> Bool {
         self == .crossEntropy && (activation == .softmax || activation == .sigmoid)
     }
@@ -112,13 +108,8 @@ func softplus(_ x: Double) -> Double {
 }
 
 extension Reduction {
-    /// Combines per-sample losses: their mean or their sum.
-    public func combine(_ losses: [Double]) -> Double {
-        combine(samples: losses.count) { losses[$0] }
-    }
-
-    /// The same for losses computed one at a time, without an array of them:
-    /// Σ_n E_n summed in sample order from 0, then divided by N for the mean.
+    /// Combines per-sample losses, computed one at a time without an array of them: their mean or
+    /// their sum, Σ_n E_n summed in sample order from 0, then divided by N for the mean.
     @inline(__always)
     func combine(samples n: Int, _ loss: (Int) -> Double) -> Double {
         var total = 0.0

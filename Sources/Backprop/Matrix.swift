@@ -42,7 +42,7 @@ public struct Matrix: Sendable, Equatable {
         set { storage[r * cols + c] = newValue }
     }
 
-    /// Row r as a new array (for the edges of the service; hot loops use `storage`).
+    /// Row r, a view of the storage (for tests and explanations; hot loops use `storage`).
     public func row(_ r: Int) -> ArraySlice<Double> {
         storage[r * cols ..< (r + 1) * cols]
     }

@@ -111,8 +111,6 @@ extension ProblemSpec {
         }
         try c.throwIfAny()
 
-        try c.throwIfAny()
-
         return Problem(
             network: Network(layers: layers),
             inputs: inputs.matrix,
@@ -148,7 +146,7 @@ extension ProblemSpec {
     }
 
     private func checkCrossEntropy(targets: SamplesSpec, key: String, outputActivation: Activation, into c: inout IssueCollector) {
-        guard outputActivation == .softmax || outputActivation == .sigmoid else {
+        guard LossFunction.crossEntropy.fusesWithOutput(outputActivation) else {
             c.add(.invalidValue, .root.key("loss"), "cross_entropy needs a softmax or sigmoid output layer; the last layer is \(outputActivation.rawValue)")
             return
         }
