@@ -43,15 +43,17 @@ enum ProblemType {
 extension APIError {
     /// 400: the body is not JSON, or a field has the wrong JSON type or is missing.
     static func badField(_ pointer: String, _ detail: String) -> APIError {
-        var e = APIError(status: 400, type: ProblemType.invalidField, title: "Invalid request field",
-                         detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
-        e.detailNamesFirstError = true
-        return e
+        field(400, "Invalid request field", pointer, detail)
     }
 
     /// 422: a field of the right type whose value cannot be used (checked at the edge, before the core).
     static func badValue(_ pointer: String, _ detail: String) -> APIError {
-        var e = APIError(status: 422, type: ProblemType.invalidField, title: "Invalid value",
+        field(422, "Invalid value", pointer, detail)
+    }
+
+    /// One field's problem, its detail naming the field (rewritten as the pointer grows).
+    private static func field(_ status: Int, _ title: String, _ pointer: String, _ detail: String) -> APIError {
+        var e = APIError(status: status, type: ProblemType.invalidField, title: title,
                          detail: "\(display(pointer)): \(detail)", errors: [(pointer, detail)])
         e.detailNamesFirstError = true
         return e

@@ -6,8 +6,12 @@ import MicroHTTP
 
 struct CORSPolicy: Sendable {
     let origins: [String]
+    let allowsAny: Bool
 
-    var allowsAny: Bool { origins.contains("*") }
+    init(origins: [String]) {
+        self.origins = origins
+        allowsAny = origins.contains("*")
+    }
 
     /// The request's Origin when it may call us (nil for `*`, which needs no echo).
     private func allowedOrigin(of request: HTTPRequest) -> String? {

@@ -31,22 +31,11 @@ public enum Route: String, CaseIterable, Sendable {
         }
     }
 
-    /// The main method, the one that does the route's work.
-    public var method: String {
-        allowedMethods[0]
+    /// The route at a path: exact matches of `path` only, no prefixes.
+    public init?(path: String) {
+        guard let route = Route.byPath[path] else { return nil }
+        self = route
     }
 
-    /// The route at a path; one switch, so matching allocates nothing.
-    public init?(path: String) {
-        switch path {
-        case "/forward": self = .forward
-        case "/gradients": self = .gradients
-        case "/step": self = .step
-        case "/explain": self = .explain
-        case "/init": self = .initialize
-        case "/healthz": self = .healthz
-        case "/openapi.yaml": self = .openapi
-        default: return nil
-        }
-    }
+    private static let byPath = Dictionary(uniqueKeysWithValues: allCases.map { ($0.path, $0) })
 }

@@ -1,5 +1,5 @@
-// What the API edge needs to know about its deployment: compute limits, CORS origins, and
-// the OpenAPI document it serves. Set by the executable's flags; defaults are safe.
+// What the API edge needs to know about its deployment: compute limits, CORS origins and how
+// deeply request JSON may nest. Set by the executable's flags; defaults are safe.
 
 import Backprop
 
@@ -10,8 +10,8 @@ public struct ServiceConfiguration: Sendable {
     /// Origins allowed to call from a browser: exact origins like `http://localhost:3000`, or `*`.
     /// Empty (the default) sends no CORS headers, so browsers on other origins are refused.
     public var corsOrigins: [String]
-    /// How deeply request JSON may nest; the deepest legitimate body (a batch matrix in a
-    /// network) nests 6 levels.
+    /// How deeply request JSON may nest; the deepest legitimate body (a weight matrix in a
+    /// network: body, network, layers, layer, weights, row) nests 6 levels.
     public var maxJSONDepth: Int
 
     public init(limits: Limits = .default, corsOrigins: [String] = [], maxJSONDepth: Int = 32) {

@@ -6,8 +6,9 @@
 import Glibc
 
 final class AccessLog: @unchecked Sendable {
-    // @unchecked: `flusher` is set in start() and read in stop(), both on the thread that owns
-    // the server; `pending` and `running` are guarded by their locks.
+    // @unchecked: `flusher` is set in start() and read in stop(), which HTTPServer calls only
+    // under its lifecycle lock (start) or after claiming the daemon under it (stop), so never at
+    // once; `pending` and `running` are guarded by their own locks.
     private let pending = Locked<[UInt8]>([])
     private let running = Locked<Bool>(false)
     private var flusher: pthread_t?

@@ -42,8 +42,7 @@ enum ConnectionIO {
 
     /// Headers MHD derives from the body itself; a second, different value would desync framing.
     private static func isFraming(_ name: String) -> Bool {
-        let lowered = name.fieldNameLowercased
-        return lowered == "content-length" || lowered == "transfer-encoding"
+        name.isFieldName("content-length") || name.isFieldName("transfer-encoding")
     }
 }
 

@@ -8,4 +8,12 @@ extension String {
         guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
         return String(decoding: utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
+
+    /// Whether this is the field name `lowercased` (given in lowercase), ignoring ASCII case,
+    /// without building a lowercased copy.
+    func isFieldName(_ lowercased: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        return utf8.count == wanted.count
+            && zip(utf8, wanted).allSatisfy { ($0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0) == $1 }
+    }
 }

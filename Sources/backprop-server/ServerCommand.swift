@@ -67,14 +67,15 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let env = Environment()
+        // ServerConfiguration's defaults, except threads (one per core) and the thread model.
         var http = ServerConfiguration()
-        http.host = host ?? env.string("BACKPROP_HOST") ?? "127.0.0.1"
-        http.port = try checked("port", port ?? env.int("BACKPROP_PORT") ?? 8080, 0...65535)
+        http.host = host ?? env.string("BACKPROP_HOST") ?? http.host
+        http.port = try checked("port", port ?? env.int("BACKPROP_PORT") ?? http.port, 0...65535)
         http.threads = try checked("threads", threads ?? env.int("BACKPROP_THREADS") ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 1...1024)
-        http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? (32 << 20), 1...(1 << 40))
-        http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? 30, 1...86_400)
-        http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? 512, 1...100_000)
-        http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? 128, 1...100_000)
+        http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? http.maxBodyBytes, 1...(1 << 40))
+        http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? http.connectionTimeoutSeconds, 1...86_400)
+        http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? http.connectionLimit, 1...100_000)
+        http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? http.perIPConnectionLimit, 1...100_000)
         switch threadModel ?? env.string("BACKPROP_THREAD_MODEL") ?? "per-connection" {
         case "per-connection": http.threadModel = .threadPerConnection
         case "pool": http.threadModel = .pool
@@ -109,7 +110,7 @@ struct ServerCommand: ParsableCommand {
         do {
             boundPort = try server.start()
         } catch {
-            throw ServerStartFailure(message: "backprop-server: cannot listen on \(http.host):\(http.port): \(error)")
+            throw ServerStartFailure(message: "backprop-server: \(error)")  // HTTPServerError says what and where
         }
         let shownHost = http.host.contains(":") ? "[\(http.host)]" : http.host
         print("listening on http://\(shownHost):\(boundPort)")

@@ -32,6 +32,10 @@ import Testing
         #expect("x-already-lower".fieldNameLowercased == "x-already-lower")
         #expect("@[`{Z".fieldNameLowercased == "@[`{z")  // the bytes just outside A–Z stay
         #expect("X-É".fieldNameLowercased == "x-É")      // not a token character: left alone
+        #expect("Content-Length".isFieldName("content-length"))
+        #expect("TRANSFER-encoding".isFieldName("transfer-encoding"))
+        #expect(!"Content-Lengths".isFieldName("content-length"))
+        #expect(!"Content_Length".isFieldName("content-length"))
     }
 
     @Test func rawQueryIsEverythingAfterTheFirstQuestionMark() {
@@ -50,7 +54,7 @@ import Testing
         }
         configuration.host = "127.0.0.1"
         configuration.port = 70_000
-        #expect(throws: HTTPServerError.self) {
+        #expect(throws: HTTPServerError.invalidConfiguration("port 70000 is outside 0...65535")) {
             try HTTPServer(configuration: configuration, handler: EchoHandler()).start()
         }
     }

@@ -66,10 +66,7 @@ struct Field {
 
     /// A matrix: an array of rows, each a vector of numbers. Raggedness is the core's to report.
     func matrix() throws(APIError) -> [[Double]] {
-        guard node.kind == .array, !node.isNumbers else {
-            if node.isNumbers { throw mismatch("an array of rows (arrays of numbers)", found: "an array of numbers") }
-            throw mismatch("an array of rows (arrays of numbers)")
-        }
+        guard node.kind == .array, !node.isNumbers else { throw mismatch("an array of rows (arrays of numbers)") }
         return try elements { row throws(APIError) in try row.vector() }
     }
 
@@ -86,8 +83,8 @@ struct Field {
 
     // MARK: - Errors
 
-    func mismatch(_ expected: String, found: String? = nil) -> APIError {
-        APIError.badField("", "expected \(expected), found \(found ?? node.kindDescription)")
+    func mismatch(_ expected: String) -> APIError {
+        APIError.badField("", "expected \(expected), found \(node.kindDescription)")
     }
 }
 

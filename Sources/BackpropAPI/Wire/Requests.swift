@@ -77,10 +77,11 @@ struct StepRequest {
 
     init(_ body: FieldObject) throws(APIError) {
         problem = try ProblemRequest(body, targetRequired: true)
+        let defaults = StepOptions()  // the core's defaults are the API's
         options = StepOptions(
-            learningRate: try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? 1,
-            steps: try body.optional("steps") { f throws(APIError) in try f.integer() } ?? 1,
-            updateBiases: try body.optional("updateBiases") { f throws(APIError) in try f.bool() } ?? true
+            learningRate: try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? defaults.learningRate,
+            steps: try body.optional("steps") { f throws(APIError) in try f.integer() } ?? defaults.steps,
+            updateBiases: try body.optional("updateBiases") { f throws(APIError) in try f.bool() } ?? defaults.updateBiases
         )
         details = try body.optional("details") { f throws(APIError) in try f.bool() } ?? true
     }
@@ -102,7 +103,7 @@ struct ExplainRequest {
                 input: try w.required("input", "the input index of the unit (0-based)") { i throws(APIError) in try i.integer() }
             )
         }
-        learningRate = try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? 1
+        learningRate = try body.optional("learningRate") { f throws(APIError) in try f.number() } ?? StepOptions().learningRate
     }
 }
 
