@@ -67,6 +67,10 @@ for (name, xs) in workloads {
     let readTime = best {
         if case .numbers(let back)? = try? JSONReader.parse(encoded) { sink &+= back.count }
     }
+    // The service's own path: the tape, then the array read off it (no JSONValue tree).
+    let documentReadTime = best {
+        if let back = (try? JSONReader.parseDocument(encoded))?.root.doubles { sink &+= back.count }
+    }
     // Same numbers written one at a time through number(), the path a generic encoder takes.
     let scalarWriteTime = best {
         var w = JSONWriter(reservingCapacity: count * 25)
@@ -81,6 +85,7 @@ for (name, xs) in workloads {
     }
     print("\(count) doubles, \(name), \(encoded.count) bytes of JSON (best of \(rounds)):")
     report("  read  JSONReader.parse", bytes: encoded.count, seconds: readTime)
+    report("  read  parseDocument + doubles", bytes: encoded.count, seconds: documentReadTime)
     report("  write JSONWriter.numbers", bytes: encoded.count, seconds: writeTime)
     report("  write JSONWriter.number ×n", bytes: encoded.count, seconds: scalarWriteTime)
 }

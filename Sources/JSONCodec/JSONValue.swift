@@ -1,6 +1,7 @@
-// JSONValue.swift — the in-memory JSON tree: a value enum and an insertion-ordered object.
-// Arrays of numbers are stored packed as [Double] (`.numbers`), because that is what this service
-// moves around. Not a parser or printer (JSONReader, JSONWriter), and no Codable.
+// JSONValue.swift — the JSON tree: a value enum and an insertion-ordered object, for code that wants
+// a whole document as a value (tests, the fuzzer, JSONWriter.value). The service reads requests from
+// the tape (JSONDocument) instead. Arrays of numbers are packed as [Double] (`.numbers`).
+// Not a parser or printer (JSONReader, JSONWriter), and no Codable.
 
 public enum JSONValue: Sendable {
     case null
@@ -108,7 +109,7 @@ extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, E
 
 /// A JSON object: members in insertion order. The reader guarantees unique keys; if you build one by
 /// hand through `entries`, keeping keys unique is up to you (the subscript setter does).
-/// Lookup is a linear scan: objects in this service are small; large data lives in arrays.
+/// Lookup is a linear scan: JSON objects are usually small; large data lives in arrays.
 public struct JSONObject: Sendable {
     public var entries: [(key: String, value: JSONValue)]
 

@@ -19,7 +19,9 @@ public struct JSONWriter: ~Copyable {
     /// Bytes written since the last flush: `scratch[0..<pending]`.
     private let scratch: UnsafeMutablePointer<UInt8>
     private var pending = 0
-    private static let scratchSize = 16 << 10
+    /// The scratch's size: the expected output when small (a /healthz answer needs 40 bytes, not
+    /// 16 KiB), else 16 KiB, a flush each. At least room for one number and its comma.
+    private let scratchSize: Int
     /// One flag suffices for commas: after any value (including a closed container) the next sibling
     /// needs one; after `[`, `{` or a key, it does not.
     private var needsComma = false
@@ -29,8 +31,9 @@ public struct JSONWriter: ~Copyable {
     /// `reservingCapacity`: the expected output size; a large one is reserved at once, so the
     /// output array grows without copies.
     public init(reservingCapacity: Int = 4096) {
-        scratch = .allocate(capacity: Self.scratchSize)
-        if reservingCapacity > Self.scratchSize { output.reserveCapacity(reservingCapacity) }
+        scratchSize = min(16 << 10, max(64, reservingCapacity))
+        scratch = .allocate(capacity: scratchSize)
+        if reservingCapacity > scratchSize { output.reserveCapacity(reservingCapacity) }
         open.reserveCapacity(16)  // deeper than any response nests: the stack never regrows
     }
 
@@ -66,7 +69,7 @@ public struct JSONWriter: ~Copyable {
 
     /// Makes room for `n` more bytes in the scratch (n ≤ its size).
     @inline(__always) private mutating func reserve(_ n: Int) {
-        if pending + n > Self.scratchSize { flush() }
+        if pending + n > scratchSize { flush() }
     }
 
     @inline(__always) private mutating func put(_ byte: UInt8) {
@@ -77,7 +80,7 @@ public struct JSONWriter: ~Copyable {
 
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        if bytes.count > Self.scratchSize / 2 {
+        if bytes.count > scratchSize / 2 {
             flush()
             output.append(contentsOf: bytes)
             return
@@ -117,25 +120,24 @@ public struct JSONWriter: ~Copyable {
         needsComma = true
     }
 
-    /// Writes `"k":`; the next call must write that member's value.
-    /// Writes `"k":` for a name known at compile time, the common case: its bytes are read in
-    /// place, with no String to unpack.
+    /// Writes `"k":`; the next call must write that member's value. This overload takes a name
+    /// known at compile time, the common case: its bytes are read in place, no String to unpack.
     public mutating func key(_ k: StaticString) {
-        precondition(open.last == true, "JSONWriter: key() outside an object")
-        separate()
-        appendQuoted(UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-        put(UInt8(ascii: ":"))
-        needsComma = false
+        key(utf8: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
     }
 
-    /// Writes `"k":` for a name made at run time. (Disfavored so that a literal picks the
+    /// The same for a name made at run time. (Disfavored so that a literal picks the
     /// StaticString overload.)
     @_disfavoredOverload
     public mutating func key(_ k: String) {
+        var k = k
+        k.withUTF8 { key(utf8: $0) }
+    }
+
+    private mutating func key(utf8: UnsafeBufferPointer<UInt8>) {
         precondition(open.last == true, "JSONWriter: key() outside an object")
         separate()
-        var k = k
-        k.withUTF8 { appendQuoted($0) }
+        appendQuoted(utf8)
         put(UInt8(ascii: ":"))
         needsComma = false
     }
@@ -153,7 +155,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Writes `[a,b,c]`. Contiguous collections ([Double], ArraySlice, UnsafeBufferPointer, …) take
-    /// the fast path: one resize for the whole array, digits written in place. Inlinable, so that
+    /// the fast path: digits written in place, no per-number call or bookkeeping. Inlinable, so that
     /// callers in other modules get it specialized for their collection instead of paying for
     /// generic dispatch on every vector of a response.
     @inlinable
@@ -178,7 +180,7 @@ public struct JSONWriter: ~Copyable {
             let x = xs[k]
             precondition(x.isFinite, "JSONWriter: JSON has no NaN or Infinity")
             // Room for a comma and what ShortestDouble may touch.
-            if n + 1 + ShortestDouble.bufferSize > Self.scratchSize {
+            if n + 1 + ShortestDouble.bufferSize > scratchSize {
                 pending = n
                 flush()
                 n = 0

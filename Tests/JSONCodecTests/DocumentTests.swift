@@ -53,7 +53,7 @@ private func document(_ text: String) throws -> JSONNode {
         let root = try document(#"{"deep": {"a": [[1], {"b": [2, {"c": 3}]}]}, "after": 7}"#)
         #expect(root.member("after")?.number == 7)
         #expect(root.members.map(\.key) == ["deep", "after"])
-        #expect(root.member("deep")?.value == (try parse(#"{"a": [[1], {"b": [2, {"c": 3}]}]}"#)))
+        #expect(root.member("deep")?.value == ["a": [[1], ["b": [2, ["c": 3]]]]])
     }
 
     @Test func escapedNamesAreFoundByTheirUnescapedText() throws {
@@ -66,7 +66,6 @@ private func document(_ text: String) throws -> JSONNode {
     @Test func namesCompareAsSwiftStringsDo() throws {
         // U+212A KELVIN SIGN is canonically equivalent to "K", and "e" + U+0301 to "é": Swift's
         // String == says equal, so lookups find them and the reader calls them duplicates.
-        #expect("\u{212A}" == "K")
         let kelvin = try document("{\"\u{212A}\": 1, \"e\u{301}\": 2}")
         #expect(kelvin.member("K")?.number == 1)
         #expect(kelvin.member("é")?.number == 2)
@@ -80,7 +79,7 @@ private func document(_ text: String) throws -> JSONNode {
     }
 
     @Test func duplicatesAreFoundInLargeObjectsToo() throws {
-        // From 16 members on, the check switches to a set of names; both paths must agree.
+        // Past 16 members the check switches to a set of names; both paths must agree.
         let members = (0..<40).map { "\"k\($0)\": \($0)" }
         #expect(try document("{" + members.joined(separator: ",") + "}").member("k39")?.number == 39)
         let duplicated = "{" + (members + ["\"k7\": 0"]).joined(separator: ",") + "}"

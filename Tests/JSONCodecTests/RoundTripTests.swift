@@ -76,7 +76,7 @@ import Testing
 
     /// The writer's text for each number is exactly `Double.description`, whose digits are the
     /// shortest that round-trip: checks our Schubfach (ShortestDouble.swift) on 600k random doubles
-    /// of both kinds (`JSONBench verify` sweeps tens of millions in release builds).
+    /// of both kinds (`JSONBenchmark verify` sweeps tens of millions in release builds).
     @Test func writerMatchesDescription() {
         var g = SplitMix64(seed: 0x5EED_0013)
         for batch in 0..<6 {

@@ -156,6 +156,27 @@ import Testing
         #expect(text(k.bytes) == #"{"a\"b":""}"#)
     }
 
+    /// The smallest scratch (64 bytes) flushes every few numbers and sends long strings straight
+    /// to the output: the text must be the same as with one flush at the end.
+    @Test func flushingKeepsTheText() {
+        var g = SplitMix64(seed: 0xF1)
+        let xs = (0..<500).map { _ in randomFiniteDouble(using: &g) }
+        let long = String(repeating: "long \"quoted\" text ", count: 10)
+        var w = JSONWriter(reservingCapacity: 1)
+        w.beginObject()
+        w.key("xs")
+        w.numbers(xs)
+        w.key(long)
+        w.string(long)
+        w.key("x")
+        w.number(xs[0])
+        w.endObject()
+        let escaped = String(repeating: #"long \"quoted\" text "#, count: 10)
+        let expected = "{\"xs\":[" + xs.map(\.description).joined(separator: ",") + "],"
+            + "\"\(escaped)\":\"\(escaped)\",\"x\":\(xs[0].description)}"
+        #expect(text(w.takeBytes()) == expected)
+    }
+
     @Test func encodeAndTake() {
         #expect(text(JSONWriter.encode(.null)) == "null")
         #expect(text(JSONWriter.encode([true, false, "x"])) == #"[true,false,"x"]"#)
