@@ -45,26 +45,25 @@ class Server:
         self.port = int(m.group(1))
         self.pid = self.proc.pid
 
-    def rss_mb(self):
+    def _status(self, field):
+        """The number after `field:` in /proc/PID/status (kB for sizes), or None."""
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return None
+
+    def rss_mb(self):
+        kb = self._status("VmRSS")
+        return float("nan") if kb is None else kb / 1024
 
     def vm_mb(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        kb = self._status("VmSize")
+        return float("nan") if kb is None else kb / 1024
 
     def threads(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("Threads:"):
-                    return int(line.split()[1])
-        return -1
+        n = self._status("Threads")
+        return -1 if n is None else n
 
     def stop(self, timeout=20):
         """SIGTERM; returns (exit code or None if it had to be killed, seconds to exit)."""

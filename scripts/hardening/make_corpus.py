@@ -60,7 +60,8 @@ seeds = {
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
         f.write(data)
-small = "/work/shared/bench/peer/small.json"
+# The bench body, when ../shared/bench sits beside the repository (as scripts/bench.sh expects).
+small = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "bench", "peer", "small.json")
 if os.path.exists(small):
     with open(small, "rb") as f, open(os.path.join(out, "bench_small"), "wb") as g:
         g.write(b"s" + f.read())
