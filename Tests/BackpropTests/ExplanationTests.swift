@@ -12,10 +12,6 @@ fileprivate extension SplitMix64 {
     }
 }
 
-fileprivate func explainClose(_ a: Double, _ b: Double, _ rel: Double) -> Bool {
-    a == b || abs(a - b) <= rel * max(abs(a), abs(b))
-}
-
 fileprivate func productOf(_ factors: [ChainFactor]) -> Double {
     factors.reduce(1) { $0 * $1.value }
 }
@@ -42,10 +38,6 @@ fileprivate func explainWellFormedLatex(_ s: String) -> Bool {
         k > 0 && (chars[k] == "e" || chars[k] == "E") && chars[k - 1].isNumber
     }
     return explainBalanced(s) && !lower.contains("nan") && !lower.contains("inf") && !exponent
-}
-
-fileprivate func explainError(_ body: () throws(BackpropError) -> Explanation) -> BackpropError? {
-    do { _ = try body(); return nil } catch { return error }
 }
 
 @Suite("Explanation")
@@ -80,18 +72,18 @@ struct ExplanationTests {
                     let hand = [dEdz, z[j] * (1 - z[j]), x[i]]
                     let e = try problem.explain(WeightIndex(layer: 0, unit: j, input: i))
                     #expect(e.factors.count == 3)
-                    for (f, h) in zip(e.factors, hand) { #expect(explainClose(f.value, h, 1e-12)) }
-                    #expect(explainClose(e.gradient, hand[0] * hand[1] * hand[2], 1e-12))
-                    #expect(explainClose(e.deltaValue, dEdz * (z[j] * (1 - z[j])), 1e-12))
+                    for (f, h) in zip(e.factors, hand) { #expect(isClose(f.value, h, rel: 1e-12)) }
+                    #expect(isClose(e.gradient, hand[0] * hand[1] * hand[2], rel: 1e-12))
+                    #expect(isClose(e.deltaValue, dEdz * (z[j] * (1 - z[j])), rel: 1e-12))
                     #expect(e.note == nil)
 
                     // Output weight w_ji of layer 2 (w31 when j = i = 0).
                     let handOut = [y[j] - t[j], y[j] * (1 - y[j]), z[i]]
                     let o = try problem.explain(WeightIndex(layer: 1, unit: j, input: i))
                     #expect(o.factors.count == 3)
-                    for (f, h) in zip(o.factors, handOut) { #expect(explainClose(f.value, h, 1e-12)) }
-                    #expect(explainClose(o.gradient, handOut[0] * handOut[1] * handOut[2], 1e-12))
-                    #expect(explainClose(o.deltaValue, deltaY[j], 1e-12))
+                    for (f, h) in zip(o.factors, handOut) { #expect(isClose(f.value, h, rel: 1e-12)) }
+                    #expect(isClose(o.gradient, handOut[0] * handOut[1] * handOut[2], rel: 1e-12))
+                    #expect(isClose(o.deltaValue, deltaY[j], rel: 1e-12))
                 }
             }
         }
@@ -138,8 +130,8 @@ struct ExplanationTests {
                 for j in 0..<layer.units {
                     for i in 0..<layer.inputs {
                         let e = try problem.explain(WeightIndex(layer: l, unit: j, input: i), learningRate: rate)
-                        #expect(explainClose(e.gradient, g.layers[l].weightGradients[j, i], 1e-12))
-                        #expect(explainClose(productOf(e.factors), e.gradient, 1e-9))
+                        #expect(isClose(e.gradient, g.layers[l].weightGradients[j, i], rel: 1e-12))
+                        #expect(isClose(productOf(e.factors), e.gradient, rel: 1e-9))
                         #expect(e.deltaValue == g.layers[l].deltas[0, j])
                         #expect(e.weightValue == layer.weights[j, i])
                         #expect(e.updated == layer.weights[j, i] - rate * e.gradient)
@@ -235,7 +227,7 @@ struct ExplanationTests {
         #expect(e.factors[0].symbol == "δ^{(1)}_{2}")
         #expect(e.factors[0].expression == "z^{(1)}_{2}(∂E/∂z^{(1)}_{2} − Σ_k ∂E/∂z^{(1)}_{k} z^{(1)}_{k})")
         #expect(e.note?.contains("softmax couples every unit of layer 0") == true)
-        #expect(explainClose(productOf(e.factors), e.gradient, 1e-12))
+        #expect(isClose(productOf(e.factors), e.gradient, rel: 1e-12))
     }
 
     @Test func squaredErrorVariantsAndActivationsAreWrittenOut() throws {
@@ -350,13 +342,13 @@ struct ExplanationTests {
     // MARK: - Errors
 
     @Test func layerOutOfRange() {
-        let e = explainError { () throws(BackpropError) in try Self.contractProblem.explain(WeightIndex(layer: 3, unit: 0, input: 0)) }
+        let e = captureError { () throws(BackpropError) in try Self.contractProblem.explain(WeightIndex(layer: 3, unit: 0, input: 0)) }
         #expect(e?.kind == .invalidValue)
         #expect(e?.issues == [FieldIssue(FieldPath.root.key("weight").key("layer"), "layer 3 is out of range: the network has 2 layers (0…1)")])
     }
 
     @Test func unitAndInputOutOfRangeAreBothReported() {
-        let e = explainError { () throws(BackpropError) in try Self.contractProblem.explain(WeightIndex(layer: 1, unit: 2, input: -1)) }
+        let e = captureError { () throws(BackpropError) in try Self.contractProblem.explain(WeightIndex(layer: 1, unit: 2, input: -1)) }
         #expect(e?.kind == .invalidValue)
         #expect(e?.issues == [
             FieldIssue(FieldPath.root.key("weight").key("unit"), "unit 2 is out of range: layer 1 has 2 units (0…1)"),
@@ -367,7 +359,7 @@ struct ExplanationTests {
 
     @Test(arguments: [-0.5, Double.nan, Double.infinity])
     func learningRateMustBeFiniteAndNonNegative(rate: Double) {
-        let e = explainError { () throws(BackpropError) in
+        let e = captureError { () throws(BackpropError) in
             try Self.contractProblem.explain(WeightIndex(layer: 0, unit: 0, input: 0), learningRate: rate)
         }
         #expect(e?.kind == .invalidValue)
@@ -377,7 +369,7 @@ struct ExplanationTests {
     @Test func targetsAreRequired() {
         var problem = Self.contractProblem
         problem.targets = nil
-        let e = explainError { () throws(BackpropError) in try problem.explain(WeightIndex(layer: 0, unit: 0, input: 0)) }
+        let e = captureError { () throws(BackpropError) in try problem.explain(WeightIndex(layer: 0, unit: 0, input: 0)) }
         #expect(e?.kind == .shapeMismatch)
         #expect(e?.issues.map(\.path.description) == ["target"])
     }

@@ -12,10 +12,6 @@ struct InitializationTests {
         n.layers.map { $0.weights.storage.map(\.bitPattern) + ($0.biases ?? []).map(\.bitPattern) }
     }
 
-    private static func error(_ body: () throws(BackpropError) -> Network) -> BackpropError? {
-        do { _ = try body(); return nil } catch { return error }
-    }
-
     // MARK: - The generator
 
     /// The reference outputs of SplitMix64 for seed 1234567 (as in Vigna's splitmix64.c test
@@ -136,13 +132,13 @@ struct InitializationTests {
     // MARK: - Errors
 
     @Test func tooFewSizes() {
-        let e = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [3])) }
+        let e = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [3])) }
         #expect(e?.issues.map(\.path.description) == ["sizes"])
         #expect(e?.issues.first?.message == "expected at least 2 sizes (the inputs, then the units of each layer), found 1")
     }
 
     @Test func sizesBelowOneAreNamedByIndex() {
-        let e = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [0, 2, -1])) }
+        let e = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [0, 2, -1])) }
         #expect(e?.kind == .invalidValue)
         #expect(e?.issues.map(\.path.description) == ["sizes[0]", "sizes[2]"])
         #expect(e?.issues.first?.message == "expected at least 1 input, found 0")
@@ -151,54 +147,54 @@ struct InitializationTests {
 
     @Test func parameterLimit() {
         let limits = Limits(maxParameters: 100)
-        let e = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [10, 10]), limits: limits) }
+        let e = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [10, 10]), limits: limits) }
         #expect(e?.kind == .limitExceeded)
         #expect(e?.issues.map(\.path.description) == ["sizes"])
         #expect(e?.issues.first?.message == "the network would have 110 parameters; the limit is 100")
         // Without biases the same sizes fit exactly.
-        #expect(Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [10, 10], biases: false), limits: limits) } == nil)
+        #expect(captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [10, 10], biases: false), limits: limits) } == nil)
     }
 
     @Test func parameterCountThatOverflowsIsRefused() {
-        let e = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [Int.max, 2])) }
+        let e = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [Int.max, 2])) }
         #expect(e?.kind == .limitExceeded)
         #expect(e?.issues.first?.message.hasPrefix("the network would have more than") == true)
     }
 
     @Test func activationCountMustBeOneOrOnePerLayer() {
-        let e = Self.error { () throws(BackpropError) in
+        let e = captureError { () throws(BackpropError) in
             try initialNetwork(InitSpec(sizes: [2, 2, 2], activations: ["tanh", "tanh", "tanh"]))
         }
         #expect(e?.kind == .shapeMismatch)
         #expect(e?.issues.map(\.path.description) == ["activations"])
         #expect(e?.issues.first?.message == "expected one activation for every layer, or one per layer (2), found 3")
-        let none = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [2, 2], activations: [])) }
+        let none = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [2, 2], activations: [])) }
         #expect(none?.issues.map(\.path.description) == ["activations"])
     }
 
     @Test func unknownActivationIsNamedWhereItWasSent() {
-        let perLayer = Self.error { () throws(BackpropError) in
+        let perLayer = captureError { () throws(BackpropError) in
             try initialNetwork(InitSpec(sizes: [2, 2, 2], activations: ["tanh", "swish"]))
         }
         #expect(perLayer?.kind == .invalidValue)
         #expect(perLayer?.issues.map(\.path.description) == ["activations[1]"])
         #expect(perLayer?.issues.first?.message == "unknown activation \"swish\"; expected one of \(Activation.names)")
 
-        let single = Self.error { () throws(BackpropError) in
+        let single = captureError { () throws(BackpropError) in
             try initialNetwork(InitSpec(sizes: [2, 2, 2], activations: ["gelu"]), activationsKey: "activation")
         }
         #expect(single?.issues.map(\.path.description) == ["activation"])
     }
 
     @Test func unknownScheme() {
-        let e = Self.error { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [2, 2], scheme: "kaiming_normal")) }
+        let e = captureError { () throws(BackpropError) in try initialNetwork(InitSpec(sizes: [2, 2], scheme: "kaiming_normal")) }
         #expect(e?.kind == .invalidValue)
         #expect(e?.issues.map(\.path.description) == ["scheme"])
         #expect(e?.issues.first?.message == "unknown scheme \"kaiming_normal\"; expected one of xavier, he, uniform")
     }
 
     @Test func everyIssueIsReportedAtOnce() {
-        let e = Self.error { () throws(BackpropError) in
+        let e = captureError { () throws(BackpropError) in
             try initialNetwork(InitSpec(sizes: [2, 0], activations: ["nope"], scheme: "nope"))
         }
         #expect(e?.issues.map(\.path.description) == ["sizes[1]", "activations[0]", "scheme"])
