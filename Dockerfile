@@ -13,9 +13,9 @@
 FROM swift:6.3.1-bookworm AS build
 
 # Headers and pkg-config files for the C libraries: libmicrohttpd (the CMicroHTTPD system-library
-# target finds it through pkg-config) and OpenBLAS.
+# target finds it through pkg-config), OpenBLAS, and mimalloc (the server's malloc, Package.swift).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd-dev libopenblas-dev pkg-config \
+    && apt-get install -y --no-install-recommends libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -44,7 +44,7 @@ FROM debian:bookworm-slim
 # What the binary links dynamically besides glibc (checked with ldd on a --static-swift-stdlib
 # build on Debian 12): libmicrohttpd.so.12 (libmicrohttpd12, brings libgnutls30),
 # libopenblas.so.0 (libopenblas0-pthread, brings libgfortran5; its postinst installs the
-# libopenblas.so.0 alternative), libstdc++.so.6 and libgcc_s.so.1 (libstdc++6, libgcc-s1; already
+# libopenblas.so.0 alternative), libmimalloc.so.2 (libmimalloc2.0), libstdc++.so.6 and libgcc_s.so.1 (libstdc++6, libgcc-s1; already
 # in the slim image because apt needs them, listed so the dependency is written down).
 # curl is for HEALTHCHECK only: a real HTTP client that checks the status code and honours a
 # timeout, for a few MB more (libcurl4 and its libraries). (bash's /dev/tcp would avoid it but cannot time out or parse a
@@ -52,7 +52,7 @@ FROM debian:bookworm-slim
 # The user has a fixed numeric id so Kubernetes' runAsNonRoot can verify it (deploy/kubernetes.yaml).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libmicrohttpd12 libopenblas0-pthread libstdc++6 libgcc-s1 curl \
+        libmicrohttpd12 libopenblas0-pthread libmimalloc2.0 libstdc++6 libgcc-s1 curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin backprop

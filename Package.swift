@@ -44,7 +44,8 @@ let package = Package(
             dependencies: [
                 "BackpropAPI", "MicroHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: serverAllocator
         ),
         // Benchmarks (release builds, never part of the test run): scripts/bench.sh runs them all;
         // README.md, "Performance", has the figures.
@@ -62,6 +63,14 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["APITestCases", "backprop-server"]),
     ]
 )
+
+// The server's malloc: mimalloc (Debian libmimalloc-dev) replaces glibc's for the whole process.
+// A small request makes ~60 short-lived allocations, and glibc spends ~11k instructions of the
+// request's ~165k on them (callgrind, README "Performance"). Sanitizer builds bring their own
+// allocator and must not get a second one: scripts/hardening.sh sets BACKPROP_SYSTEM_MALLOC=1.
+var serverAllocator: [LinkerSetting] {
+    Context.environment["BACKPROP_SYSTEM_MALLOC"] == "1" ? [] : [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
+}
 
 // The libFuzzer target (Fuzz/), only when asked for: `BACKPROP_FUZZ=1 swift build -c release
 // --scratch-path .build-fuzz --product BackpropFuzz -Xswiftc -sanitize=fuzzer,address` (-Xswiftc

@@ -137,6 +137,8 @@ sanitizer() {  # sanitizer address|thread SHORT
   log="$work/$2.log"
   # --disable-xctest: XCTest's empty runner leaks 368 bytes under LeakSanitizer and fails the run;
   # every suite here is Swift Testing.
+  # BACKPROP_SYSTEM_MALLOC=1: the sanitizer brings its own malloc; the server must not add mimalloc.
+  export BACKPROP_SYSTEM_MALLOC=1
   if swift build --build-tests --sanitize="$1" --scratch-path ".build-$2" > "$log.build" 2>&1; then
     # lsan.supp: Foundation's Process leaks in the test harness only (the file says why).
     LSAN_OPTIONS="suppressions=$root/scripts/hardening/lsan.supp:print_suppressions=0" \

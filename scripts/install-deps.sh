@@ -3,7 +3,7 @@
 # Needs root (or sudo) on Debian 12 with Swift already installed; idempotent and quiet when all is there.
 set -euo pipefail
 
-packages=(libmicrohttpd-dev libopenblas-dev pkg-config)
+packages=(libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config)
 [ "${1:-}" = "--test" ] && packages+=(wrk nginx-light curl python3-venv)
 
 missing=()
