@@ -15,10 +15,14 @@ enum ConnectionIO {
 
     /// The announced Content-Length, or nil (chunked, absent, or not a number).
     static func contentLength(of connection: OpaquePointer) -> UInt64? {
-        guard let value = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else {
-            return nil
-        }
-        return UInt64(String(cString: value).trimmingSpaces)
+        let name: StaticString = "Content-Length"
+        let key = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+        var value: UnsafePointer<CChar>?
+        var size = 0
+        guard MHD_lookup_connection_value_n(
+                connection, .HEADER_KIND, key, name.utf8CodeUnitCount, &value, &size) == .YES,
+              let value else { return nil }
+        return ContentLength.parse(UnsafeRawBufferPointer(start: value, count: size))
     }
 
     /// Builds an MHD response from `response`, queues it, and drops our reference to it.
@@ -43,15 +47,5 @@ enum ConnectionIO {
     /// Headers MHD derives from the body itself; a second, different value would desync framing.
     private static func isFraming(_ name: String) -> Bool {
         name.isFieldName("content-length") || name.isFieldName("transfer-encoding")
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    fileprivate var trimmingSpaces: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return self[first...last]
     }
 }

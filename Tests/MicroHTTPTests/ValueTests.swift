@@ -38,6 +38,25 @@ import Testing
         #expect(!"Content_Length".isFieldName("content-length"))
     }
 
+    @Test func contentLengthIsDigitsBetweenOptionalSpacesAndTabs() {
+        func parse(_ text: String) -> UInt64? { ContentLength.parse(Array(text.utf8)) }
+        #expect(parse("241") == 241)
+        #expect(parse("0") == 0)
+        #expect(parse(" \t 12\t ") == 12)
+        #expect(parse("007") == 7)
+        #expect(parse("18446744073709551615") == UInt64.max)
+        #expect(parse("18446744073709551616") == nil, "overflow")
+        #expect(parse("99999999999999999999") == nil, "overflow")
+        #expect(parse("") == nil)
+        #expect(parse(" \t") == nil)
+        #expect(parse("1 2") == nil)
+        #expect(parse("+1") == nil)
+        #expect(parse("-1") == nil)
+        #expect(parse("12a") == nil)
+        #expect(parse("0x10") == nil)
+        #expect(parse("1\r") == nil)
+    }
+
     @Test func rawQueryIsEverythingAfterTheFirstQuestionMark() {
         #expect(RequestState(rawURI: "/a?x=1&y=%20?z").rawQuery == "x=1&y=%20?z")
         #expect(RequestState(rawURI: "/a?").rawQuery == "")
