@@ -3,14 +3,19 @@
 internal import CMicroHTTPD
 
 enum ConnectionIO {
-    /// Fills `state.head` with method, path, raw query and the headers of the request on
-    /// `connection`. Headers arrive via `microHTTPCollectHeader`: MHD only offers an iterator.
+    /// The head of the request on `connection`: method, path, raw query and headers.
+    /// MHD only offers an iterator over the headers: a first pass (`microHTTPMeasureHeader`)
+    /// sizes the buffer, a second (`microHTTPCollectHeader`) fills it.
     static func readHead(
-        of connection: OpaquePointer, into state: RequestState, method: String, path: String
-    ) {
-        state.head = HTTPRequest(method: method, path: path, query: state.rawQuery)
-        let context = Unmanaged.passUnretained(state).toOpaque()  // only used during the call
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, microHTTPCollectHeader, context)
+        of connection: OpaquePointer, method: String, path: String, query: String?
+    ) -> HTTPRequest {
+        var head = HTTPRequest(method: method, path: path, query: query)
+        var byteCount = 0
+        _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPMeasureHeader, &byteCount)
+        head.headers = HTTPHeaders(byteCount: byteCount) { writer in
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPCollectHeader, &writer)
+        }
+        return head
     }
 
     /// The announced Content-Length, or nil (chunked, absent, or not a number).
@@ -49,3 +54,4 @@ enum ConnectionIO {
         name.isFieldName("content-length") || name.isFieldName("transfer-encoding")
     }
 }
+

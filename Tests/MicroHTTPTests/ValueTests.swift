@@ -13,6 +13,21 @@ import Testing
         #expect(request.header("CONTENT-TYPE") == "application/json")
         #expect(request.header("x-twice") == "1")  // the first of repeated fields
         #expect(request.header("absent") == nil)
+        #expect(request.headers.map(\.value) == ["application/json", "1", "2"])
+    }
+
+    @Test func headersKeepEmptyAndNonASCIIValuesAndAnswerOnlyExactNames() {
+        let headers = HTTPHeaders([("Empty", ""), ("X-Café", "thé"), ("A", "b"), ("X-Bytes", "v")])
+        #expect(headers.map(\.name) == ["empty", "x-café", "a", "x-bytes"])
+        #expect(headers.map(\.value) == ["", "thé", "b", "v"])
+        #expect(headers.value(named: "EMPTY") == "")
+        #expect(headers.value(named: "x-CAFÉ") == nil, "only ASCII letters fold")
+        #expect(headers.value(named: "X-Café") == "thé")
+        #expect(headers.value(named: "x-bytes") == "v")
+        #expect(headers.value(named: "") == nil)
+        #expect(headers.value(named: "x-byte") == nil)
+        #expect(headers.value(named: "x-bytess") == nil)
+        #expect(HTTPHeaders().map(\.name).isEmpty)
     }
 
     @Test func accessLogLineFormat() {
@@ -28,10 +43,13 @@ import Testing
     }
 
     @Test func fieldNamesAreLowercasedInASCIIOnly() {
-        #expect("Content-TYPE".fieldNameLowercased == "content-type")
-        #expect("x-already-lower".fieldNameLowercased == "x-already-lower")
-        #expect("@[`{Z".fieldNameLowercased == "@[`{z")  // the bytes just outside A–Z stay
-        #expect("X-É".fieldNameLowercased == "x-É")      // not a token character: left alone
+        func lowercased(_ name: String) -> String {
+            String(decoding: name.utf8.map(\.fieldNameLowercased), as: UTF8.self)
+        }
+        #expect(lowercased("Content-TYPE") == "content-type")
+        #expect(lowercased("x-already-lower") == "x-already-lower")
+        #expect(lowercased("@[`{Z") == "@[`{z")  // the bytes just outside A–Z stay
+        #expect(lowercased("X-É") == "x-É")      // not a token character: left alone
         #expect("Content-Length".isFieldName("content-length"))
         #expect("TRANSFER-encoding".isFieldName("transfer-encoding"))
         #expect(!"Content-Lengths".isFieldName("content-length"))
