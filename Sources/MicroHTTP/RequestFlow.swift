@@ -81,7 +81,7 @@ extension ServerContext {
         }
         let queued = ConnectionIO.queue(response, on: connection)
         if configuration.accessLog {
-            accessLog.append(StandardError.accessLogLine(
+            accessLog.append(AccessLogLine(
                 method: state.request.method, path: state.request.path, status: response.status,
                 duration: .now - state.arrival, bytesOut: response.body.count))
         }

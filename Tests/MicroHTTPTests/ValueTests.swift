@@ -30,18 +30,6 @@ import Testing
         #expect(HTTPHeaders().map(\.name).isEmpty)
     }
 
-    @Test func accessLogLineFormat() {
-        #expect(StandardError.accessLogLine(method: "POST", path: "/step", status: 200,
-                                            duration: .microseconds(420), bytesOut: 1234)
-                == "POST /step 200 0.42ms 1234B")
-        #expect(StandardError.accessLogLine(method: "GET", path: "/", status: 404,
-                                            duration: .microseconds(12_345_678), bytesOut: 0)
-                == "GET / 404 12345.68ms 0B")
-        #expect(StandardError.accessLogLine(method: "GET", path: "/", status: 200,
-                                            duration: .microseconds(7), bytesOut: 0)
-                == "GET / 200 0.01ms 0B")
-    }
-
     @Test func fieldNamesAreLowercasedInASCIIOnly() {
         func lowercased(_ name: String) -> String {
             String(decoding: name.utf8.map(\.fieldNameLowercased), as: UTF8.self)
