@@ -98,6 +98,13 @@ func microHTTPCollectHeader(
     return .YES
 }
 
+/// MHD_ContentReaderFreeCallback: MHD is done with a response body handed over by
+/// ConnectionIO.queue; `cls` is the retained ResponseBody that kept it alive.
+func microHTTPReleaseResponseBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<ResponseBody>.fromOpaque(cls).release()
+}
+
 // MARK: Process-wide panic handler (no cls)
 
 /// MHD_set_panic_func: MHD found its own state corrupt or its API misused. Say where, then
