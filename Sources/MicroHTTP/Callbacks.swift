@@ -98,8 +98,8 @@ func microHTTPCollectHeader(
     return .YES
 }
 
-/// MHD_ContentReaderFreeCallback: MHD is done with a response body handed over by
-/// ConnectionIO.queue; `cls` is the retained ResponseBody that kept it alive.
+/// MHD_ContentReaderFreeCallback: MHD is done with a response body lent by ConnectionIO.lend;
+/// `cls` is the retained ResponseBody that kept it alive.
 func microHTTPReleaseResponseBody(_ cls: UnsafeMutableRawPointer?) {
     guard let cls else { return }
     Unmanaged<ResponseBody>.fromOpaque(cls).release()

@@ -1,6 +1,6 @@
 // What the server remembers about one request between libmicrohttpd's callbacks: the request
 // line, the head once parsed, the body so far. It lives from the request line to completion.
-// It becomes the application's HTTPRequest once the body is complete.
+// Its `request` is what the application gets once the body is complete.
 import Glibc
 
 /// Per-request state, kept in memory that `*con_cls` points to. A struct in manually managed
