@@ -23,9 +23,9 @@ final class AccessLog: @unchecked Sendable {
     static let flushIntervalMicroseconds: UInt32 = 100_000
 
     /// Adds one line; writes the batch now when it has grown past `flushBytes`.
-    func append(_ line: String) {
+    func append(_ line: AccessLogLine) {
         let full: [UInt8]? = pending.withLock { buffer in
-            buffer.append(contentsOf: line.utf8)
+            line.write(to: &buffer)
             buffer.append(UInt8(ascii: "\n"))
             guard buffer.count >= Self.flushBytes else { return nil }
             defer { buffer = [] }

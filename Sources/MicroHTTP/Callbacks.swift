@@ -12,12 +12,6 @@ func serverContext(from cls: UnsafeMutableRawPointer?) -> ServerContext {
     Unmanaged<ServerContext>.fromOpaque(cls!).takeUnretainedValue()
 }
 
-/// The request behind `*con_cls`. Unretained: the retain taken in `beginRequest` is released
-/// only in `endRequest`, after MHD's last call for this request.
-func requestState(from pointer: UnsafeMutableRawPointer) -> RequestState {
-    Unmanaged<RequestState>.fromOpaque(pointer).takeUnretainedValue()
-}
-
 // MARK: Daemon callbacks (cls is the ServerContext)
 
 /// MHD_OPTION_URI_LOG_CALLBACK: the request line has arrived. The returned pointer becomes
@@ -26,7 +20,7 @@ func requestState(from pointer: UnsafeMutableRawPointer) -> RequestState {
 func microHTTPRequestStarted(
     _ cls: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?, _ connection: OpaquePointer?
 ) -> UnsafeMutableRawPointer? {
-    serverContext(from: cls).beginRequest(rawURI: uri.map { String(cString: $0) })
+    serverContext(from: cls).beginRequest(rawURI: uri)
 }
 
 /// The access handler: called once with the head, once per body chunk, once at the end.
@@ -45,8 +39,9 @@ func microHTTPAccessHandler(
     // The URI logger always runs first; this only guards against an MHD that skipped it.
     let pointer = requestContext.pointee ?? context.beginRequest(rawURI: nil)
     requestContext.pointee = pointer
+    // The state stays allocated until `endRequest`, after MHD's last call for this request.
     return context.handle(
-        connection: connection, state: requestState(from: pointer), url: url, method: method,
+        connection: connection, state: &RequestState.at(pointer).pointee, url: url, method: method,
         uploadData: uploadData, uploadDataSize: uploadDataSize)
 }
 
@@ -74,17 +69,40 @@ func microHTTPLogMessage(
     serverContext(from: cls).libraryMessage(message)
 }
 
-// MARK: Connection-scoped callbacks (cls is the RequestState)
+// MARK: Connection-scoped callbacks (cls is what the caller passed with the callback)
 
-/// MHD_get_connection_values iterator: one request header field.
+/// MHD_get_connection_values_n iterator: adds the bytes one header field will take in
+/// HTTPHeaders to the Int that `cls` points to (ConnectionIO.readHead's, during the call).
+func microHTTPMeasureHeader(
+    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind,
+    _ key: UnsafePointer<CChar>?, _ keySize: Int,
+    _ value: UnsafePointer<CChar>?, _ valueSize: Int
+) -> MHD_Result {
+    guard let cls, key != nil else { return .YES }
+    cls.assumingMemoryBound(to: Int.self).pointee += HTTPHeaders.size(
+        name: keySize, value: value == nil ? 0 : valueSize)
+    return .YES
+}
+
+/// MHD_get_connection_values_n iterator: writes one header field with the
+/// HTTPHeaders.FieldWriter that `cls` points to (ConnectionIO.readHead's, during the call).
 func microHTTPCollectHeader(
     _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind,
-    _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+    _ key: UnsafePointer<CChar>?, _ keySize: Int,
+    _ value: UnsafePointer<CChar>?, _ valueSize: Int
 ) -> MHD_Result {
     guard let cls, let key else { return .YES }
-    requestState(from: cls).appendHeader(
-        name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
+    cls.assumingMemoryBound(to: HTTPHeaders.FieldWriter.self).pointee.write(
+        name: UnsafeRawBufferPointer(start: key, count: keySize),
+        value: UnsafeRawBufferPointer(start: value, count: value == nil ? 0 : valueSize))
     return .YES
+}
+
+/// MHD_ContentReaderFreeCallback: MHD is done with a response body lent by ConnectionIO.lend;
+/// `cls` is the retained ResponseBody that kept it alive.
+func microHTTPReleaseResponseBody(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<ResponseBody>.fromOpaque(cls).release()
 }
 
 // MARK: Process-wide panic handler (no cls)

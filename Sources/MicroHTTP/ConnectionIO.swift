@@ -3,41 +3,65 @@
 internal import CMicroHTTPD
 
 enum ConnectionIO {
-    /// Fills `state.head` with method, path, raw query and the headers of the request on
-    /// `connection`. Headers arrive via `microHTTPCollectHeader`: MHD only offers an iterator.
+    /// The head of the request on `connection`: method, path, raw query and headers.
+    /// MHD only offers an iterator over the headers: a first pass (`microHTTPMeasureHeader`)
+    /// sizes the buffer, a second (`microHTTPCollectHeader`) fills it.
     static func readHead(
-        of connection: OpaquePointer, into state: RequestState, method: String, path: String
-    ) {
-        state.head = HTTPRequest(method: method, path: path, query: state.rawQuery)
-        let context = Unmanaged.passUnretained(state).toOpaque()  // only used during the call
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, microHTTPCollectHeader, context)
+        of connection: OpaquePointer, method: String, path: String, query: String?
+    ) -> HTTPRequest {
+        var head = HTTPRequest(method: method, path: path, query: query)
+        var byteCount = 0
+        _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPMeasureHeader, &byteCount)
+        head.headers = HTTPHeaders(byteCount: byteCount) { writer in
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPCollectHeader, &writer)
+        }
+        return head
     }
 
     /// The announced Content-Length, or nil (chunked, absent, or not a number).
     static func contentLength(of connection: OpaquePointer) -> UInt64? {
-        guard let value = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else {
-            return nil
-        }
-        return UInt64(String(cString: value).trimmingSpaces)
+        let name: StaticString = "Content-Length"
+        let key = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+        var value: UnsafePointer<CChar>?
+        var size = 0
+        guard MHD_lookup_connection_value_n(
+                connection, .HEADER_KIND, key, name.utf8CodeUnitCount, &value, &size) == .YES,
+              let value else { return nil }
+        return ContentLength.parse(UnsafeRawBufferPointer(start: value, count: size))
     }
 
     /// Builds an MHD response from `response`, queues it, and drops our reference to it.
     /// Must run on the MHD thread that called the access handler. Returns false if MHD refused.
     static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> Bool {
-        // MUST_COPY: MHD owns its copy, so the Swift array's lifetime does not matter. One memcpy
-        // per response is cheap next to producing the body.
-        let created = response.body.withUnsafeBytes { bytes in
-            MHD_create_response_from_buffer(
-                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
-        }
-        guard let mhdResponse = created else { return false }
+        guard let mhdResponse = lend(response.body) else { return false }
         defer { MHD_destroy_response(mhdResponse) }  // the queue holds its own reference
         for (name, value) in response.headers where !isFraming(name) {
-            if MHD_add_response_header(mhdResponse, name, value) != .YES {
+            // withCString lends the String's own bytes; passing a String where C wants a pointer
+            // would copy each one into a new array.
+            let added = name.withCString { name in
+                value.withCString { value in MHD_add_response_header(mhdResponse, name, value) }
+            }
+            if added != .YES {
                 StandardError.writeLine("MicroHTTP: dropped invalid response header \"\(name)\"")
             }
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse) == .YES
+    }
+
+    /// An MHD response whose body is `body` itself, not a copy: MHD gets the array's bytes and
+    /// a retained ResponseBody, released by `microHTTPReleaseResponseBody` when MHD is done with
+    /// them, which may be after the access handler returns. Copying (RESPMEM_MUST_COPY) cost a
+    /// malloc, often a slow one at response sizes, and a memcpy per response.
+    private static func lend(_ body: [UInt8]) -> OpaquePointer? {
+        if body.isEmpty { return MHD_create_response_from_buffer(0, nil, .RESPMEM_PERSISTENT) }
+        // The holder shares the array's storage and, being a `let`, never modifies it; a native
+        // array's elements do not move while their storage lives unmodified.
+        let holder = Unmanaged.passRetained(ResponseBody(body))
+        let bytes = body.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }
+        let created = MHD_create_response_from_buffer_with_free_callback_cls(
+            body.count, bytes, microHTTPReleaseResponseBody, holder.toOpaque())
+        if created == nil { holder.release() }  // MHD calls the free callback only for a response
+        return created
     }
 
     /// Headers MHD derives from the body itself; a second, different value would desync framing.
@@ -46,12 +70,11 @@ enum ConnectionIO {
     }
 }
 
-extension String {
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    fileprivate var trimmingSpaces: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return self[first...last]
+/// Keeps a response body alive while MHD sends it (see ConnectionIO.lend).
+final class ResponseBody {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
     }
 }

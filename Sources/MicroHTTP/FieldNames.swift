@@ -2,18 +2,18 @@
 // lowercasing them needs none of String.lowercased()'s Unicode tables, which cost more than the
 // rest of reading a request's head. Not a general string utility.
 
-extension String {
-    /// The field name with A–Z mapped to a–z; anything else is kept as it is.
-    var fieldNameLowercased: String {
-        guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
-        return String(decoding: utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+extension UInt8 {
+    /// This byte of a field name with A–Z mapped to a–z; any other byte is kept as it is.
+    var fieldNameLowercased: UInt8 {
+        self &- UInt8(ascii: "A") < 26 ? self | 0x20 : self
     }
+}
 
+extension String {
     /// Whether this is the field name `lowercased` (given in lowercase), ignoring ASCII case,
     /// without building a lowercased copy.
     func isFieldName(_ lowercased: StaticString) -> Bool {
         let wanted = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        return utf8.count == wanted.count
-            && zip(utf8, wanted).allSatisfy { ($0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0) == $1 }
+        return utf8.count == wanted.count && zip(utf8, wanted).allSatisfy { $0.fieldNameLowercased == $1 }
     }
 }

@@ -10,7 +10,7 @@ public struct HTTPRequest: Sendable {
     /// The raw query string (after `?`, not decoded), or nil when the URL has no `?`.
     public var query: String?
     /// Header fields in arrival order; names are lowercased, values are as sent.
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPHeaders
     /// The body bytes, de-chunked. Empty when there is no body.
     public var body: [UInt8]
     /// Requests the server had in flight when this one was handed over, this one included
@@ -28,14 +28,12 @@ public struct HTTPRequest: Sendable {
         self.method = method
         self.path = path
         self.query = query
-        // Lowercased here too, so that requests built in tests behave like ones from the wire.
-        self.headers = headers.map { (name: $0.name.fieldNameLowercased, value: $0.value) }
+        self.headers = HTTPHeaders(headers)  // names lowercased, as for requests from the wire
         self.body = body
     }
 
     /// The value of the first header field called `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.fieldNameLowercased
-        return headers.first { $0.name == wanted }?.value
+        headers.value(named: name)
     }
 }

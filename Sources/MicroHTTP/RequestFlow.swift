@@ -7,7 +7,7 @@ extension ServerContext {
     /// One call of MHD's access handler for the request whose state is `state`.
     func handle(
         connection: OpaquePointer,
-        state: RequestState,
+        state: inout RequestState,
         url: UnsafePointer<CChar>?,
         method: UnsafePointer<CChar>?,
         uploadData: UnsafePointer<CChar>?,
@@ -17,18 +17,19 @@ extension ServerContext {
         switch state.phase {
         case .awaitingHead:
             // First call: headers are complete, no body byte has been read (nor 100 Continue sent).
-            ConnectionIO.readHead(
-                of: connection, into: state,
+            state.request = ConnectionIO.readHead(
+                of: connection,
                 method: method.map { String(cString: $0) } ?? "",
-                path: url.map { String(cString: $0) } ?? "")
+                path: url.map { String(cString: $0) } ?? "",
+                query: state.rawQuery)
             state.phase = .receivingBody
             if let announced = ConnectionIO.contentLength(of: connection) {
                 if announced > UInt64(limit) {
                     // Answering now makes MHD skip 100 Continue and discard the body unread.
-                    return answer(handler.bodyTooLarge(state.head, limit: limit), state, connection)
+                    return answer(handler.bodyTooLarge(state.request, limit: limit), &state, connection)
                 }
                 // Virtual memory only until touched; bounded by the limit checked just above.
-                state.body.reserveCapacity(Int(announced))
+                state.request.body.reserveCapacity(Int(announced))
             }
             return .YES
 
@@ -36,12 +37,13 @@ extension ServerContext {
             let size = uploadDataSize.pointee
             if size > 0 {
                 if state.phase == .receivingBody {
-                    if state.body.count + size > limit {
+                    if state.request.body.count + size > limit {
                         // A chunked body outgrew the limit; MHD can only be answered at the end.
                         state.phase = .discardingBody
-                        state.body = []
+                        state.request.body = []
                     } else if let uploadData {
-                        state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: size))
+                        state.request.body.append(
+                            contentsOf: UnsafeRawBufferPointer(start: uploadData, count: size))
                     }
                 }
                 // Everything was consumed. Never report more than MHD offered: it would abort.
@@ -50,13 +52,12 @@ extension ServerContext {
             }
             // Final call: the whole body is here (or was discarded).
             if state.phase == .discardingBody {
-                return answer(handler.bodyTooLarge(state.head, limit: limit), state, connection)
+                return answer(handler.bodyTooLarge(state.request, limit: limit), &state, connection)
             }
-            var request = state.head
-            request.body = state.body
-            request.requestsInFlight = inFlight.load(ordering: .relaxed)
-            state.body = []
-            return answer(handler.respond(to: request), state, connection)
+            state.request.requestsInFlight = inFlight.load(ordering: .relaxed)
+            let response = handler.respond(to: state.request)
+            state.request.body = []  // not kept for as long as MHD takes to send the answer
+            return answer(response, &state, connection)
 
         case .answered:
             // MHD stops calling once a response is queued; should it not, there is nothing to add.
@@ -67,7 +68,7 @@ extension ServerContext {
 
     /// Queues `response` on this MHD thread and writes the access-log line.
     private func answer(
-        _ response: HTTPResponse, _ state: RequestState, _ connection: OpaquePointer
+        _ response: HTTPResponse, _ state: inout RequestState, _ connection: OpaquePointer
     ) -> MHD_Result {
         state.phase = .answered
         var response = response
@@ -75,13 +76,13 @@ extension ServerContext {
             // 1xx and out-of-range codes would break the exchange; say so rather than send them.
             StandardError.writeLine(
                 "MicroHTTP: handler returned status \(response.status) for "
-                    + "\(state.head.method) \(state.head.path); sending 500 instead")
+                    + "\(state.request.method) \(state.request.path); sending 500 instead")
             response = HTTPResponse(status: 500)
         }
         let queued = ConnectionIO.queue(response, on: connection)
         if configuration.accessLog {
-            accessLog.append(StandardError.accessLogLine(
-                method: state.head.method, path: state.head.path, status: response.status,
+            accessLog.append(AccessLogLine(
+                method: state.request.method, path: state.request.path, status: response.status,
                 duration: .now - state.arrival, bytesOut: response.body.count))
         }
         // NO makes MHD close the connection, the only sane reaction to a response it refused.

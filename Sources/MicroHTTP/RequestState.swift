@@ -1,10 +1,13 @@
 // What the server remembers about one request between libmicrohttpd's callbacks: the request
 // line, the head once parsed, the body so far. It lives from the request line to completion.
-// It is not the application's HTTPRequest (that is built from it once the body is complete).
+// Its `request` is what the application gets once the body is complete.
+import Glibc
 
-/// Per-request state stored in MHD's `*con_cls`. Only ever touched by the MHD thread that owns
-/// the connection (or by the thread stopping the daemon, after MHD has joined its threads).
-final class RequestState {
+/// Per-request state, kept in memory that `*con_cls` points to. A struct in manually managed
+/// memory rather than a class: no reference counting and no dynamic exclusivity checks on the
+/// fields touched several times per request. Only ever touched by the MHD thread that owns the
+/// connection (or by the thread stopping the daemon, after MHD has joined its threads).
+struct RequestState {
     enum Phase {
         /// Request line seen; the access handler has not been called yet.
         case awaitingHead
@@ -21,15 +24,14 @@ final class RequestState {
     /// The raw query, captured from the undecoded URI (MHD gives only the decoded path later).
     let rawQuery: String?
     var phase: Phase = .awaitingHead
-    /// Method, path, query and headers; its body stays empty until the final callback.
-    var head = HTTPRequest(method: "", path: "")
-    var body: [UInt8] = []
+    /// Method, path, query and headers once the head is read; the body as it arrives.
+    var request = HTTPRequest(method: "", path: "")
 
-    init(rawURI: String?) {
+    init(rawURI: UnsafePointer<CChar>?) {
         arrival = .now
-        // Searched as bytes: a Character search would segment the whole URI into graphemes.
-        if let rawURI, let mark = rawURI.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            rawQuery = String(rawURI.utf8[rawURI.utf8.index(after: mark)...])
+        // Only the query becomes a String: the path arrives decoded in the access handler.
+        if let rawURI, let mark = strchr(rawURI, Int32(UInt8(ascii: "?"))) {
+            rawQuery = String(cString: mark + 1)
         } else {
             rawQuery = nil
         }
@@ -37,8 +39,23 @@ final class RequestState {
 }
 
 extension RequestState {
-    /// One header field from MHD's iterator, name lowercased as HTTPRequest promises.
-    func appendHeader(name: String, value: String) {
-        head.headers.append((name: name.fieldNameLowercased, value: value))
+    /// Creates the state of a request whose line just arrived, in memory of its own; the
+    /// pointer is what MHD keeps in `*con_cls`. Freed by `release`.
+    static func allocate(rawURI: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer {
+        let state = UnsafeMutablePointer<RequestState>.allocate(capacity: 1)
+        state.initialize(to: RequestState(rawURI: rawURI))
+        return UnsafeMutableRawPointer(state)
+    }
+
+    /// The state behind a pointer from `allocate`, in place.
+    static func at(_ pointer: UnsafeMutableRawPointer) -> UnsafeMutablePointer<RequestState> {
+        pointer.assumingMemoryBound(to: RequestState.self)
+    }
+
+    /// Destroys and frees the state behind a pointer from `allocate`.
+    static func release(_ pointer: UnsafeMutableRawPointer) {
+        let state = at(pointer)
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 }

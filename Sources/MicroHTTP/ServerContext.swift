@@ -19,19 +19,19 @@ final class ServerContext: Sendable {
         self.handler = handler
     }
 
-    // MARK: Request lifecycle (the only passRetained / release pair for RequestState)
+    // MARK: Request lifecycle (the only allocation and release of RequestState)
 
-    /// Request line received: creates the request's state and returns it retained, to be kept
-    /// by MHD in `*con_cls` until `endRequest`.
-    func beginRequest(rawURI: String?) -> UnsafeMutableRawPointer {
+    /// Request line received: creates the request's state, to be kept by MHD in `*con_cls`
+    /// until `endRequest`.
+    func beginRequest(rawURI: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer {
         inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        return Unmanaged.passRetained(RequestState(rawURI: rawURI)).toOpaque()
+        return RequestState.allocate(rawURI: rawURI)
     }
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out, or the
     /// daemon stopped). Balances `beginRequest`.
     func endRequest(_ state: UnsafeMutableRawPointer) {
-        Unmanaged<RequestState>.fromOpaque(state).release()
+        RequestState.release(state)
         inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
     }
 

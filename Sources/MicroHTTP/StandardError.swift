@@ -25,16 +25,4 @@ enum StandardError {
             }
         }
     }
-
-    /// `POST /step 200 0.42ms 1234B`
-    static func accessLogLine(
-        method: String, path: String, status: Int, duration: Duration, bytesOut: Int
-    ) -> String {
-        let (seconds, attoseconds) = duration.components
-        // Hundredths of a millisecond, rounded, without Foundation's formatter.
-        let hundredths = seconds * 100_000 + (attoseconds + 5_000_000_000_000) / 10_000_000_000_000
-        let fraction = hundredths % 100
-        let milliseconds = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-        return "\(method) \(path) \(status) \(milliseconds)ms \(bytesOut)B"
-    }
 }

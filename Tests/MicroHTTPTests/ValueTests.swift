@@ -13,29 +13,54 @@ import Testing
         #expect(request.header("CONTENT-TYPE") == "application/json")
         #expect(request.header("x-twice") == "1")  // the first of repeated fields
         #expect(request.header("absent") == nil)
+        #expect(request.headers.map(\.value) == ["application/json", "1", "2"])
     }
 
-    @Test func accessLogLineFormat() {
-        #expect(StandardError.accessLogLine(method: "POST", path: "/step", status: 200,
-                                            duration: .microseconds(420), bytesOut: 1234)
-                == "POST /step 200 0.42ms 1234B")
-        #expect(StandardError.accessLogLine(method: "GET", path: "/", status: 404,
-                                            duration: .microseconds(12_345_678), bytesOut: 0)
-                == "GET / 404 12345.68ms 0B")
-        #expect(StandardError.accessLogLine(method: "GET", path: "/", status: 200,
-                                            duration: .microseconds(7), bytesOut: 0)
-                == "GET / 200 0.01ms 0B")
+    @Test func headersKeepEmptyAndNonASCIIValuesAndAnswerOnlyExactNames() {
+        let headers = HTTPHeaders([("Empty", ""), ("X-Café", "thé"), ("A", "b"), ("X-Bytes", "v")])
+        #expect(headers.map(\.name) == ["empty", "x-café", "a", "x-bytes"])
+        #expect(headers.map(\.value) == ["", "thé", "b", "v"])
+        #expect(headers.value(named: "EMPTY") == "")
+        #expect(headers.value(named: "x-CAFÉ") == nil, "only ASCII letters fold")
+        #expect(headers.value(named: "X-Café") == "thé")
+        #expect(headers.value(named: "x-bytes") == "v")
+        #expect(headers.value(named: "") == nil)
+        #expect(headers.value(named: "x-byte") == nil)
+        #expect(headers.value(named: "x-bytess") == nil)
+        #expect(HTTPHeaders().map(\.name).isEmpty)
     }
 
     @Test func fieldNamesAreLowercasedInASCIIOnly() {
-        #expect("Content-TYPE".fieldNameLowercased == "content-type")
-        #expect("x-already-lower".fieldNameLowercased == "x-already-lower")
-        #expect("@[`{Z".fieldNameLowercased == "@[`{z")  // the bytes just outside A–Z stay
-        #expect("X-É".fieldNameLowercased == "x-É")      // not a token character: left alone
+        func lowercased(_ name: String) -> String {
+            String(decoding: name.utf8.map(\.fieldNameLowercased), as: UTF8.self)
+        }
+        #expect(lowercased("Content-TYPE") == "content-type")
+        #expect(lowercased("x-already-lower") == "x-already-lower")
+        #expect(lowercased("@[`{Z") == "@[`{z")  // the bytes just outside A–Z stay
+        #expect(lowercased("X-É") == "x-É")      // not a token character: left alone
         #expect("Content-Length".isFieldName("content-length"))
         #expect("TRANSFER-encoding".isFieldName("transfer-encoding"))
         #expect(!"Content-Lengths".isFieldName("content-length"))
         #expect(!"Content_Length".isFieldName("content-length"))
+    }
+
+    @Test func contentLengthIsDigitsBetweenOptionalSpacesAndTabs() {
+        func parse(_ text: String) -> UInt64? { ContentLength.parse(Array(text.utf8)) }
+        #expect(parse("241") == 241)
+        #expect(parse("0") == 0)
+        #expect(parse(" \t 12\t ") == 12)
+        #expect(parse("007") == 7)
+        #expect(parse("18446744073709551615") == UInt64.max)
+        #expect(parse("18446744073709551616") == nil, "overflow")
+        #expect(parse("99999999999999999999") == nil, "overflow")
+        #expect(parse("") == nil)
+        #expect(parse(" \t") == nil)
+        #expect(parse("1 2") == nil)
+        #expect(parse("+1") == nil)
+        #expect(parse("-1") == nil)
+        #expect(parse("12a") == nil)
+        #expect(parse("0x10") == nil)
+        #expect(parse("1\r") == nil)
     }
 
     @Test func rawQueryIsEverythingAfterTheFirstQuestionMark() {
