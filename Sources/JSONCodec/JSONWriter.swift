@@ -253,11 +253,21 @@ public struct JSONWriter: ~Copyable {
     /// `"…"` with `"` and `\` escaped, \b \f \n \r \t in short form, other controls as \u00XX.
     /// The bytes are a String's or a literal's, so valid UTF-8: everything else is copied through.
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // The common case, nothing to escape (every key the service writes): one reservation and
+        // one copy instead of a `put` per run and quote.
+        if utf8.count + 2 <= scratchSize && !utf8.contains(where: needsEscape) {
+            reserve(utf8.count + 2)
+            scratch[pending] = UInt8(ascii: "\"")
+            if let base = utf8.baseAddress { memcpy(scratch + pending + 1, base, utf8.count) }
+            scratch[pending + 1 + utf8.count] = UInt8(ascii: "\"")
+            pending += utf8.count + 2
+            return
+        }
         put(UInt8(ascii: "\""))
         var runStart = 0
         for k in utf8.indices {
             let c = utf8[k]
-            guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+            guard needsEscape(c) else { continue }
             put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
             runStart = k + 1
             put(UInt8(ascii: "\\"))
@@ -275,6 +285,11 @@ public struct JSONWriter: ~Copyable {
         put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         put(UInt8(ascii: "\""))
     }
+}
+
+/// The bytes a JSON string must escape (RFC 8259 §7): quote, backslash, controls.
+@inline(__always) private func needsEscape(_ c: UInt8) -> Bool {
+    c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
 }
 
 private let trueBytes = Array("true".utf8)

@@ -151,13 +151,11 @@ extension Parser {
 }
 
 /// 10^k for k in 0...22: exactly representable, which is what makes Clinger's fast path exact.
-@inline(__always) private func exactPowerOfTen(_ k: Int) -> Double {
-    withUnsafePointer(to: powersOfTen) { tuple in
-        tuple.withMemoryRebound(to: Double.self, capacity: 23) { $0[k] }
-    }
-}
+@inline(__always) private func exactPowerOfTen(_ k: Int) -> Double { exactPowersOfTen[k] }
 
-private let powersOfTen: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
-    Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
-    (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-     1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
+/// An array literal of constants, laid out statically: an index is one load (a tuple read through
+/// withUnsafePointer was copied to the stack on every call).
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
