@@ -31,6 +31,11 @@ public final class JSONDocument: Sendable {
         /// `keyBytes`; numbers: index into `numbers`; array, object: index of the first entry after it.
         var payload: UInt64 = 0
 
+        /// The index just past this entry, at index `k`, and everything it contains.
+        func end(at k: Int) -> Int {
+            kind == .array || kind == .object ? Int(payload) : k + 1
+        }
+
         /// A key's name, decoded from its bytes in `keyBytes`.
         func name(in keyBytes: UnsafeBufferPointer<UInt8>) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
@@ -71,15 +76,23 @@ public final class JSONDocument: Sendable {
         keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
     }
 
-    /// Whether the key entry `k` names `wanted` (see `Entry.names`).
-    func key(_ k: Int, matches wanted: UnsafeBufferPointer<UInt8>, wantedIsASCII: Bool) -> Bool {
-        keyBytes.withUnsafeBufferPointer { entries[k].names(wanted, isASCII: wantedIsASCII, in: $0) }
-    }
-
     /// The index just past entry `k` and everything it contains.
-    func end(of k: Int) -> Int {
-        let e = entries[k]
-        return e.kind == .array || e.kind == .object ? Int(e.payload) : k + 1
+    func end(of k: Int) -> Int { entries[k].end(at: k) }
+
+    /// The key entry of the member of the object at `object` that is called `wanted`, or nil. A
+    /// linear scan over the members (objects here are small), reading the tape and the key bytes
+    /// in place.
+    func memberKey(_ wanted: UnsafeBufferPointer<UInt8>, isASCII: Bool, inObjectAt object: Int) -> Int? {
+        entries.withUnsafeBufferPointer { entries in
+            keyBytes.withUnsafeBufferPointer { keyBytes in
+                var k = object + 1
+                for _ in 0..<entries[object].count {
+                    if entries[k].names(wanted, isASCII: isASCII, in: keyBytes) { return k }
+                    k = entries[k + 1].end(at: k + 1)
+                }
+                return nil
+            }
+        }
     }
 }
 
@@ -135,7 +148,7 @@ public struct JSONNode: Sendable {
         switch e.kind {
         case .numbers:
             let start = Int(e.payload)
-            return Array(document.numbers[start ..< start + e.count])
+            return document.numbers.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[start ..< start + e.count])) }
         case .array where e.count == 0:
             return []
         default:
@@ -178,14 +191,8 @@ public struct JSONNode: Sendable {
     public func member(_ key: StaticString) -> JSONNode? {
         guard !pooled, entry.kind == .object else { return nil }
         let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        var k = index + 1
-        for _ in 0..<entry.count {
-            if document.key(k, matches: wanted, wantedIsASCII: key.isASCII) {
-                return JSONNode(document: document, index: k + 1, pooled: false)
-            }
-            k = document.end(of: k + 1)
-        }
-        return nil
+        guard let k = document.memberKey(wanted, isASCII: key.isASCII, inObjectAt: index) else { return nil }
+        return JSONNode(document: document, index: k + 1, pooled: false)
     }
 
     /// The members of an object in document order; [] for anything else.
