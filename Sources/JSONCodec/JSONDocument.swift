@@ -6,7 +6,8 @@
 internal import Glibc  // memcmp
 
 /// The result of `JSONReader.parseDocument`: immutable, shared by the nodes that view it.
-public final class JSONDocument: Sendable {
+/// (Sendable by hand: its buffers are raw memory, written only before `init` and freed by `deinit`.)
+public final class JSONDocument: @unchecked Sendable {
     /// One value of the document. Containers come before their contents; `payload` says where
     /// they end, so a reader can skip a whole subtree in one step.
     struct Entry {
@@ -54,18 +55,25 @@ public final class JSONDocument: Sendable {
         }
     }
 
-    let entries: [Entry]
-    let numbers: [Double]
+    /// Filled by the parser, which hands the buffers over: the document frees them.
+    let entries: GrowingBuffer<Entry>
+    let numbers: GrowingBuffer<Double>
     let strings: [String]
     /// Member names, as raw UTF-8 (already validated and unescaped): looking a member up
     /// compares bytes, not Strings.
-    let keyBytes: [UInt8]
+    let keyBytes: GrowingBuffer<UInt8>
 
-    init(entries: [Entry], numbers: [Double], strings: [String], keyBytes: [UInt8]) {
+    init(entries: GrowingBuffer<Entry>, numbers: GrowingBuffer<Double>, strings: [String], keyBytes: GrowingBuffer<UInt8>) {
         self.entries = entries
         self.numbers = numbers
         self.strings = strings
         self.keyBytes = keyBytes
+    }
+
+    deinit {
+        entries.deallocate()
+        numbers.deallocate()
+        keyBytes.deallocate()
     }
 
     /// The top-level value.
@@ -73,26 +81,27 @@ public final class JSONDocument: Sendable {
 
     /// The name held by the key entry `k`.
     func keyString(_ k: Int) -> String {
-        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
+        entries[k].name(in: keyBytes.elements)
     }
 
     /// The index just past entry `k` and everything it contains.
     func end(of k: Int) -> Int { entries[k].end(at: k) }
 
     /// The key entry of the member of the object at `object` that is called `wanted`, or nil. A
-    /// linear scan over the members (objects here are small), reading the tape and the key bytes
-    /// in place.
+    /// linear scan over the members: objects here are small.
     func memberKey(_ wanted: UnsafeBufferPointer<UInt8>, isASCII: Bool, inObjectAt object: Int) -> Int? {
-        entries.withUnsafeBufferPointer { entries in
-            keyBytes.withUnsafeBufferPointer { keyBytes in
-                var k = object + 1
-                for _ in 0..<entries[object].count {
-                    if entries[k].names(wanted, isASCII: isASCII, in: keyBytes) { return k }
-                    k = entries[k + 1].end(at: k + 1)
-                }
-                return nil
-            }
+        let names = keyBytes.elements
+        var k = object + 1
+        for _ in 0..<entries[object].count {
+            if entries[k].names(wanted, isASCII: isASCII, in: names) { return k }
+            k = end(of: k + 1)
         }
+        return nil
+    }
+
+    /// The `count` pooled numbers from `start` on, as an array: one allocation and a copy.
+    func doubles(from start: Int, count: Int) -> [Double] {
+        Array(UnsafeBufferPointer(start: numbers.base + start, count: count))
     }
 }
 
@@ -147,8 +156,7 @@ public struct JSONNode: Sendable {
         let e = entry
         switch e.kind {
         case .numbers:
-            let start = Int(e.payload)
-            return document.numbers.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[start ..< start + e.count])) }
+            return document.doubles(from: Int(e.payload), count: e.count)
         case .array where e.count == 0:
             return []
         default:
@@ -225,8 +233,7 @@ public struct JSONNode: Sendable {
             case .number: stack.append(.value(.number(Double(bitPattern: e.payload))))
             case .string: stack.append(.value(.string(document.strings[Int(e.payload)])))
             case .numbers:
-                let start = Int(e.payload)
-                stack.append(.value(.numbers(Array(document.numbers[start ..< start + e.count]))))
+                stack.append(.value(.numbers(document.doubles(from: Int(e.payload), count: e.count))))
             case .key, .nonASCIIKey:
                 // The member's value is the item pushed just before (it follows the key).
                 guard case .value(let v) = stack.removeLast() else { preconditionFailure("key without a value") }

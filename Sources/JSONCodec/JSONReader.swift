@@ -25,7 +25,10 @@ public struct JSONReader {
     {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
-        return try parser.parseDocument()
+        do { return try parser.parseDocument() } catch {
+            parser.deallocate()  // on success the document owns the buffers
+            throw error
+        }
     }
 
     public static func parseDocument(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONDocument {
@@ -76,13 +79,14 @@ struct Parser {
     var i = 0
 
     var frames: [Frame] = []
-    /// The tape being written, and its number pool and string table (see JSONDocument).
-    var entries: [JSONDocument.Entry] = []
-    var numbers: [Double] = []
+    /// The tape being written, and its number pool and string table (see JSONDocument). The
+    /// buffers are handed to the document, or freed by `deallocate` when parsing fails.
+    var entries: GrowingBuffer<JSONDocument.Entry>
+    var numbers: GrowingBuffer<Double>
     var strings: [String] = []
-    var keyBytes: [UInt8] = []
+    var keyBytes: GrowingBuffer<UInt8>
     /// The open objects' keys (indices of their `.key` entries), innermost object's last.
-    var keys: [Int] = []
+    var keys: GrowingBuffer<Int>
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
     var byteScratch: [UInt8] = []
@@ -94,11 +98,19 @@ struct Parser {
         // Sized so that a small document (the common request) never regrows its stacks and
         // tables: each growth is a malloc and a copy. The pool assumes a number per 8 bytes
         // (request numbers take 10–20 with their commas); denser input just regrows it.
-        entries.reserveCapacity(min(64, count / 2 + 1))
-        numbers.reserveCapacity(count / 8 + 16)
+        entries = GrowingBuffer(capacity: min(64, count / 2 + 1))
+        numbers = GrowingBuffer(capacity: count / 8 + 16)
         frames.reserveCapacity(8)
-        keys.reserveCapacity(16)
-        keyBytes.reserveCapacity(min(256, count))
+        keys = GrowingBuffer(capacity: 16)
+        keyBytes = GrowingBuffer(capacity: min(256, count))
+    }
+
+    /// Frees the buffers of a parse that failed (a finished one gave them to its document).
+    func deallocate() {
+        entries.deallocate()
+        numbers.deallocate()
+        keys.deallocate()
+        keyBytes.deallocate()
     }
 
     private enum State { case value, afterValue }
@@ -210,7 +222,7 @@ struct Parser {
         let top = frames.removeLast()
         entries[top.entry].count = top.count
         entries[top.entry].payload = UInt64(entries.count)
-        if top.isObject { keys.removeSubrange(top.keyStart...) }
+        if top.isObject { keys.truncate(to: top.keyStart) }
     }
 
     /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
@@ -228,11 +240,10 @@ struct Parser {
         if frames[top].keySet != nil {
             duplicate = !frames[top].keySet!.insert(keyString(keyEntry)).inserted
         } else {
-            duplicate = keyBytes.withUnsafeBufferPointer { all in
-                let name = UnsafeBufferPointer(rebasing: all[keyStart...])
-                return keys[start...].contains { entries[$0].names(name, isASCII: isASCII, in: all) }
-            }
-            if keys.count - start >= 16 { frames[top].keySet = Set((keys[start...] + [keyEntry]).map(keyString)) }
+            let all = keyBytes.elements
+            let name = UnsafeBufferPointer(rebasing: all[keyStart...])
+            duplicate = (start..<keys.count).contains { entries[keys[$0]].names(name, isASCII: isASCII, in: all) }
+            if keys.count - start >= 16 { frames[top].keySet = Set((start..<keys.count).map { keyString(keys[$0]) } + [keyString(keyEntry)]) }
         }
         keys.append(keyEntry)
         slotOpen = true        // the path now names this member
@@ -263,8 +274,8 @@ struct Parser {
                 i += 1
                 skipWhitespace()
                 if i < end && isNumberStart(base[i]) { continue }
-                for x in numbers[poolStart...] { entries.append(.init(kind: .number, payload: x.bitPattern)) }
-                numbers.removeSubrange(poolStart...)
+                for k in poolStart..<numbers.count { entries.append(.init(kind: .number, payload: numbers[k].bitPattern)) }
+                numbers.truncate(to: poolStart)
                 if i < end && base[i] == UInt8(ascii: "]") {
                     slotOpen = false
                     throw fail("trailing comma before ']'")
@@ -338,7 +349,7 @@ struct Parser {
 
     /// The name held by the key entry `k`.
     func keyString(_ k: Int) -> String {
-        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
+        entries[k].name(in: keyBytes.elements)
     }
 
     /// The JSON Pointer of the value being parsed: one token per open container, the innermost
