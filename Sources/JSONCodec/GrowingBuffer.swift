@@ -1,5 +1,5 @@
 // GrowingBuffer.swift — a growable run of plain values (BitwiseCopyable) in memory managed by hand,
-// for the parser's tape, number pool, key bytes and key stack. Not a general collection.
+// for the parser's tape, number pool, key bytes and stacks. Not a general collection.
 //
 // Why not [Element]: every append to a Swift array checks that its buffer is uniquely referenced
 // (a runtime call) and may retain it; the parser appends about once per input token, and on a
@@ -7,8 +7,8 @@
 // and a store.
 //
 // Ownership is explicit: a GrowingBuffer is a pointer, and copies of it share the memory. The
-// parser owns its buffers until it hands them to the JSONDocument it returns (which frees them in
-// its deinit), or frees them itself when parsing fails.
+// parser frees its stacks when it is done, and its tape when parsing fails; a finished tape is
+// handed to the JSONDocument, which frees it in its deinit.
 
 struct GrowingBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
@@ -39,6 +39,11 @@ struct GrowingBuffer<Element: BitwiseCopyable> {
         if count + xs.count > capacity { grow(toHold: count + xs.count) }
         (base + count).initialize(from: source, count: xs.count)
         count += xs.count
+    }
+
+    mutating func removeLast() -> Element {
+        count -= 1
+        return base[count]
     }
 
     /// Drops the elements from index `newCount` on.

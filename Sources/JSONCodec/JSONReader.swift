@@ -25,8 +25,9 @@ public struct JSONReader {
     {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
+        defer { parser.deallocateStacks() }
         do { return try parser.parseDocument() } catch {
-            parser.deallocate()  // on success the document owns the buffers
+            parser.deallocateTape()  // on success the document owns it
             throw error
         }
     }
@@ -58,7 +59,8 @@ public struct JSONReader {
     nonisolated(unsafe) private static let emptyInput = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 }
 
-/// One open container on the explicit stack.
+/// One open container on the explicit stack. Plain data (the rare key set lives in
+/// `Parser.keySets`), so the stack is a GrowingBuffer.
 struct Frame {
     var isObject: Bool
     /// The container's own entry on the tape, patched with its end and count when it closes.
@@ -67,8 +69,6 @@ struct Frame {
     var count = 0
     /// Where this object's keys start in `Parser.keys`.
     var keyStart: Int
-    /// Built once an object has many members, so duplicate checks stay O(1) instead of O(n).
-    var keySet: Set<String>? = nil
 }
 
 struct Parser {
@@ -78,9 +78,12 @@ struct Parser {
     let powers: UnsafePointer<UInt64> = PowersOfFive.table
     var i = 0
 
-    var frames: [Frame] = []
+    var frames: GrowingBuffer<Frame>
+    /// The names of an open object with many members, by its depth (index in `frames`): built
+    /// once an object has 16, so duplicate checks stay O(1) instead of O(n).
+    var keySets: [Int: Set<String>] = [:]
     /// The tape being written, and its number pool and string table (see JSONDocument). The
-    /// buffers are handed to the document, or freed by `deallocate` when parsing fails.
+    /// buffers are handed to the document, or freed by `deallocateTape` when parsing fails.
     var entries: GrowingBuffer<JSONDocument.Entry>
     var numbers: GrowingBuffer<Double>
     var strings: [String] = []
@@ -100,17 +103,22 @@ struct Parser {
         // (request numbers take 10–20 with their commas); denser input just regrows it.
         entries = GrowingBuffer(capacity: min(64, count / 2 + 1))
         numbers = GrowingBuffer(capacity: count / 8 + 16)
-        frames.reserveCapacity(8)
+        frames = GrowingBuffer(capacity: 8)
         keys = GrowingBuffer(capacity: 16)
         keyBytes = GrowingBuffer(capacity: min(256, count))
     }
 
-    /// Frees the buffers of a parse that failed (a finished one gave them to its document).
-    func deallocate() {
+    /// Frees the tape of a parse that failed (a finished one gave it to its document).
+    func deallocateTape() {
         entries.deallocate()
         numbers.deallocate()
-        keys.deallocate()
         keyBytes.deallocate()
+    }
+
+    /// Frees the stacks, which only parsing uses.
+    func deallocateStacks() {
+        frames.deallocate()
+        keys.deallocate()
     }
 
     private enum State { case value, afterValue }
@@ -175,7 +183,7 @@ struct Parser {
 
             case .afterValue:
                 slotOpen = false
-                guard !frames.isEmpty else {
+                guard frames.count > 0 else {
                     skipWhitespace()
                     if i != end { throw fail("unexpected data after the top-level value") }
                     return JSONDocument(entries: entries, numbers: numbers, strings: strings, keyBytes: keyBytes)
@@ -222,7 +230,10 @@ struct Parser {
         let top = frames.removeLast()
         entries[top.entry].count = top.count
         entries[top.entry].payload = UInt64(entries.count)
-        if top.isObject { keys.truncate(to: top.keyStart) }
+        if top.isObject {
+            keys.truncate(to: top.keyStart)
+            if !keySets.isEmpty { keySets[frames.count] = nil }
+        }
     }
 
     /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
@@ -237,13 +248,13 @@ struct Parser {
         let top = frames.count - 1
         let start = frames[top].keyStart
         var duplicate = false
-        if frames[top].keySet != nil {
-            duplicate = !frames[top].keySet!.insert(keyString(keyEntry)).inserted
+        if !keySets.isEmpty && keySets[top] != nil {  // the common case skips the hashing
+            duplicate = !keySets[top]!.insert(keyString(keyEntry)).inserted
         } else {
             let all = keyBytes.elements
             let name = UnsafeBufferPointer(rebasing: all[keyStart...])
             duplicate = (start..<keys.count).contains { entries[keys[$0]].names(name, isASCII: isASCII, in: all) }
-            if keys.count - start >= 16 { frames[top].keySet = Set((start..<keys.count).map { keyString(keys[$0]) } + [keyString(keyEntry)]) }
+            if keys.count - start >= 16 { keySets[top] = Set((start..<keys.count).map { keyString(keys[$0]) } + [keyString(keyEntry)]) }
         }
         keys.append(keyEntry)
         slotOpen = true        // the path now names this member
@@ -356,7 +367,8 @@ struct Parser {
     /// one only while a slot is open (between elements the container itself is what is parsed).
     func currentPath() -> String {
         var path = ""
-        for (f, frame) in frames.enumerated() {
+        for f in 0..<frames.count {
+            let frame = frames[f]
             let isTop = f == frames.count - 1
             if isTop && !slotOpen { break }
             if frame.isObject {
