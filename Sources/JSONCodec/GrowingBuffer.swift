@@ -23,6 +23,8 @@ struct GrowingBuffer<Element: BitwiseCopyable> {
     /// The elements appended so far, in place.
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
+    var last: Element? { count > 0 ? base[count - 1] : nil }
+
     subscript(k: Int) -> Element {
         get { base[k] }
         nonmutating set { base[k] = newValue }

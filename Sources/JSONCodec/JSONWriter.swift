@@ -25,8 +25,9 @@ public struct JSONWriter: ~Copyable {
     /// One flag suffices for commas: after any value (including a closed container) the next sibling
     /// needs one; after `[`, `{` or a key, it does not.
     private var needsComma = false
-    /// Open containers, innermost last (true = object), for the structural preconditions.
-    private var open: [Bool] = []
+    /// Open containers, innermost last (true = object), for the structural preconditions. A
+    /// GrowingBuffer, freed in deinit: an array checked its uniqueness on every bracket.
+    private var open = GrowingBuffer<Bool>(capacity: 16)  // deeper than any response nests
 
     /// `reservingCapacity`: the expected output size; a large one is reserved at once, so the
     /// output array grows without copies.
@@ -34,10 +35,12 @@ public struct JSONWriter: ~Copyable {
         scratchSize = min(16 << 10, max(64, reservingCapacity))
         scratch = .allocate(capacity: scratchSize)
         if reservingCapacity > scratchSize { output.reserveCapacity(reservingCapacity) }
-        open.reserveCapacity(16)  // deeper than any response nests: the stack never regrows
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        open.deallocate()
+    }
 
     /// The whole `value` as compact JSON bytes.
     public static func encode(_ value: JSONValue, reservingCapacity: Int = 4096) -> [UInt8] {
@@ -54,7 +57,7 @@ public struct JSONWriter: ~Copyable {
         flush()
         defer {
             output = []
-            open.removeAll(keepingCapacity: true)
+            open.truncate(to: 0)
             needsComma = false
         }
         return output
@@ -101,7 +104,7 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func endObject() {
         precondition(open.last == true, "JSONWriter: endObject() without a matching beginObject()")
-        open.removeLast()
+        _ = open.removeLast()
         put(UInt8(ascii: "}"))
         needsComma = true
     }
@@ -115,7 +118,7 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func endArray() {
         precondition(open.last == false, "JSONWriter: endArray() without a matching beginArray()")
-        open.removeLast()
+        _ = open.removeLast()
         put(UInt8(ascii: "]"))
         needsComma = true
     }
@@ -253,15 +256,17 @@ public struct JSONWriter: ~Copyable {
     /// `"…"` with `"` and `\` escaped, \b \f \n \r \t in short form, other controls as \u00XX.
     /// The bytes are a String's or a literal's, so valid UTF-8: everything else is copied through.
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        // The common case, nothing to escape (every key the service writes): one reservation and
-        // one copy instead of a `put` per run and quote.
-        if utf8.count + 2 <= scratchSize && !utf8.contains(where: needsEscape) {
-            reserve(utf8.count + 2)
-            scratch[pending] = UInt8(ascii: "\"")
-            if let base = utf8.baseAddress { memcpy(scratch + pending + 1, base, utf8.count) }
-            scratch[pending + 1 + utf8.count] = UInt8(ascii: "\"")
-            pending += utf8.count + 2
-            return
+        // The common case, nothing to escape (every key the service writes): checked and copied
+        // in one pass, a word at a time, instead of a `put` per run and quote. Room for the
+        // quotes and a word's overrun.
+        if utf8.count + 10 <= scratchSize {
+            reserve(utf8.count + 10)
+            if copyIfPlain(utf8, to: scratch + pending + 1) {
+                scratch[pending] = UInt8(ascii: "\"")
+                scratch[pending + 1 + utf8.count] = UInt8(ascii: "\"")
+                pending += utf8.count + 2
+                return
+            }
         }
         put(UInt8(ascii: "\""))
         var runStart = 0
@@ -290,6 +295,38 @@ public struct JSONWriter: ~Copyable {
 /// The bytes a JSON string must escape (RFC 8259 §7): quote, backslash, controls.
 @inline(__always) private func needsEscape(_ c: UInt8) -> Bool {
     c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
+}
+
+/// Copies `utf8` to `out` and returns true when none of its bytes needs escaping; returns false
+/// as soon as one does (`out` then holds a partial copy). Whole 8-byte words are tested with the
+/// SWAR bit tricks of "Bit Twiddling Hacks" (Anderson), exact for bytes below 0x80:
+///
+///     some byte of w is < 0x20:   (w − 0x20…20) & ~w & 0x80…80 ≠ 0
+///     some byte of w is 0:        (w − 0x01…01) & ~w & 0x80…80 ≠ 0   (applied to w ^ 0x22…22, w ^ 0x5C…5C)
+///
+/// and bytes ≥ 0x80 (UTF-8 beyond ASCII) drop out through the `~w` term. Stores whole words, so
+/// `out` needs 7 bytes of room past the copy.
+@inline(__always) private func copyIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+    guard let source = utf8.baseAddress else { return true }
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- 0x0101_0101_0101_0101) & ~v & highs != 0 }
+    var k = 0
+    while k + 8 <= utf8.count {
+        let w = UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self)
+        let control = (w &- 0x2020_2020_2020_2020) & ~w & highs != 0
+        if control || hasZeroByte(w ^ 0x2222_2222_2222_2222) || hasZeroByte(w ^ 0x5C5C_5C5C_5C5C_5C5C) {
+            return false
+        }
+        UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: UInt64.self)
+        k += 8
+    }
+    while k < utf8.count {
+        let c = source[k]
+        if needsEscape(c) { return false }
+        out[k] = c
+        k += 1
+    }
+    return true
 }
 
 private let trueBytes = Array("true".utf8)
