@@ -1,5 +1,6 @@
 // GrowingBuffer.swift — a growable run of plain values (BitwiseCopyable) in memory managed by hand,
-// for the parser's tape, number pool, key bytes and stacks. Not a general collection.
+// for the parser's tape, number pool, key bytes and stacks, and the writer's bracket stack. Not a
+// general collection.
 //
 // Why not [Element]: every append to a Swift array checks that its buffer is uniquely referenced
 // (a runtime call) and may retain it; the parser appends about once per input token, and on a
@@ -8,7 +9,7 @@
 //
 // Ownership is explicit: a GrowingBuffer is a pointer, and copies of it share the memory. The
 // parser frees its stacks when it is done, and its tape when parsing fails; a finished tape is
-// handed to the JSONDocument, which frees it in its deinit.
+// handed to the JSONDocument, which frees it in its deinit. The writer frees its stack in deinit.
 
 struct GrowingBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>
@@ -43,6 +44,7 @@ struct GrowingBuffer<Element: BitwiseCopyable> {
         count += xs.count
     }
 
+    @discardableResult
     mutating func removeLast() -> Element {
         count -= 1
         return base[count]

@@ -1,6 +1,6 @@
 // JSONDocument.swift — a parsed document as a flat tape: one entry per value in document order,
 // containers knowing where they end, arrays of numbers packed into one pool of doubles, member
-// names as raw bytes, string values in one table. Reading a request from it costs a few
+// names and string values as raw UTF-8 in one buffer. Reading a request from it costs a few
 // allocations in total instead of one per value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
 
 internal import Glibc  // memcmp
@@ -12,8 +12,10 @@ public final class JSONDocument: @unchecked Sendable {
     /// they end, so a reader can skip a whole subtree in one step.
     struct Entry {
         enum Kind: UInt8 {
-            case null, bool, number, string
-            /// An object member's name, `count` bytes of UTF-8 from `keyBytes[payload]` on; its
+            case null, bool, number
+            /// `count` bytes of UTF-8 from `text[payload]` on.
+            case string
+            /// An object member's name, `count` bytes of UTF-8 from `text[payload]` on; its
             /// value is the next entry.
             case key
             /// The same for a name with bytes beyond ASCII (compared as Strings, see `names`).
@@ -28,8 +30,8 @@ public final class JSONDocument: @unchecked Sendable {
 
         var kind: Kind
         var count: Int = 0
-        /// bool: 0 or 1; number: the bit pattern; string: index into `strings`; keys: index into
-        /// `keyBytes`; numbers: index into `numbers`; array, object: index of the first entry after it.
+        /// bool: 0 or 1; number: the bit pattern; string, keys: index into `text`; numbers: index
+        /// into `numbers`; array, object: index of the first entry after it.
         var payload: UInt64 = 0
 
         /// The index just past this entry, at index `k`, and everything it contains.
@@ -37,9 +39,9 @@ public final class JSONDocument: @unchecked Sendable {
             kind == .array || kind == .object ? Int(payload) : k + 1
         }
 
-        /// A key's name, decoded from its bytes in `keyBytes`.
-        func name(in keyBytes: UnsafeBufferPointer<UInt8>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
+        /// A string's or key's text, decoded from its bytes in `text`.
+        func string(in text: UnsafeBufferPointer<UInt8>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: text[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
         }
 
         /// Whether this key names `wanted`, as Swift's String == would decide (canonical
@@ -47,41 +49,39 @@ public final class JSONDocument: @unchecked Sendable {
         /// are equal, so the common case is a length check and a byte comparison; Swift's own ==
         /// takes a slow normalizing path for every pair of small strings that differ, and a lookup
         /// compares the wanted name with every other member's first.
-        func names(_ wanted: UnsafeBufferPointer<UInt8>, isASCII wantedIsASCII: Bool, in keyBytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func names(_ wanted: UnsafeBufferPointer<UInt8>, isASCII wantedIsASCII: Bool, in text: UnsafeBufferPointer<UInt8>) -> Bool {
             guard kind == .key && wantedIsASCII else {
-                return name(in: keyBytes) == String(decoding: wanted, as: UTF8.self)
+                return string(in: text) == String(decoding: wanted, as: UTF8.self)
             }
-            return count == wanted.count && (count == 0 || memcmp(keyBytes.baseAddress! + Int(payload), wanted.baseAddress!, count) == 0)
+            return count == wanted.count && (count == 0 || memcmp(text.baseAddress! + Int(payload), wanted.baseAddress!, count) == 0)
         }
     }
 
     /// Filled by the parser, which hands the buffers over: the document frees them.
     let entries: GrowingBuffer<Entry>
     let numbers: GrowingBuffer<Double>
-    let strings: [String]
-    /// Member names, as raw UTF-8 (already validated and unescaped): looking a member up
-    /// compares bytes, not Strings.
-    let keyBytes: GrowingBuffer<UInt8>
+    /// Member names and string values, as raw UTF-8 (already validated and unescaped): looking a
+    /// member up compares bytes, and a String is made only for a value that is read.
+    let text: GrowingBuffer<UInt8>
 
-    init(entries: GrowingBuffer<Entry>, numbers: GrowingBuffer<Double>, strings: [String], keyBytes: GrowingBuffer<UInt8>) {
+    init(entries: GrowingBuffer<Entry>, numbers: GrowingBuffer<Double>, text: GrowingBuffer<UInt8>) {
         self.entries = entries
         self.numbers = numbers
-        self.strings = strings
-        self.keyBytes = keyBytes
+        self.text = text
     }
 
     deinit {
         entries.deallocate()
         numbers.deallocate()
-        keyBytes.deallocate()
+        text.deallocate()
     }
 
     /// The top-level value.
     public var root: JSONNode { JSONNode(document: self, index: 0, pooled: false) }
 
-    /// The name held by the key entry `k`.
-    func keyString(_ k: Int) -> String {
-        entries[k].name(in: keyBytes.elements)
+    /// The text of the string or key entry `k`.
+    func string(at k: Int) -> String {
+        entries[k].string(in: text.elements)
     }
 
     /// The index just past entry `k` and everything it contains.
@@ -90,7 +90,7 @@ public final class JSONDocument: @unchecked Sendable {
     /// The key entry of the member of the object at `object` that is called `wanted`, or nil. A
     /// linear scan over the members: objects here are small.
     func memberKey(_ wanted: UnsafeBufferPointer<UInt8>, isASCII: Bool, inObjectAt object: Int) -> Int? {
-        let names = keyBytes.elements
+        let names = text.elements
         var k = object + 1
         for _ in 0..<entries[object].count {
             if entries[k].names(wanted, isASCII: isASCII, in: names) { return k }
@@ -135,7 +135,7 @@ public struct JSONNode: Sendable {
         return entry.kind == .number ? Double(bitPattern: entry.payload) : nil
     }
 
-    public var string: String? { !pooled && entry.kind == .string ? document.strings[Int(entry.payload)] : nil }
+    public var string: String? { !pooled && entry.kind == .string ? document.string(at: index) : nil }
 
     /// Elements of an array, members of an object; 0 for anything else.
     public var count: Int {
@@ -210,7 +210,7 @@ public struct JSONNode: Sendable {
         out.reserveCapacity(entry.count)
         var k = index + 1
         for _ in 0..<entry.count {
-            out.append((document.keyString(k), JSONNode(document: document, index: k + 1, pooled: false)))
+            out.append((document.string(at: k), JSONNode(document: document, index: k + 1, pooled: false)))
             k = document.end(of: k + 1)
         }
         return out
@@ -231,13 +231,13 @@ public struct JSONNode: Sendable {
             case .null: stack.append(.value(.null))
             case .bool: stack.append(.value(.bool(e.payload != 0)))
             case .number: stack.append(.value(.number(Double(bitPattern: e.payload))))
-            case .string: stack.append(.value(.string(document.strings[Int(e.payload)])))
+            case .string: stack.append(.value(.string(document.string(at: k))))
             case .numbers:
                 stack.append(.value(.numbers(document.doubles(from: Int(e.payload), count: e.count))))
             case .key, .nonASCIIKey:
                 // The member's value is the item pushed just before (it follows the key).
                 guard case .value(let v) = stack.removeLast() else { preconditionFailure("key without a value") }
-                stack.append(.member(key: document.keyString(k), value: v))
+                stack.append(.member(key: document.string(at: k), value: v))
             case .array:
                 // Children were pushed last-first, so the top of the stack is element 0.
                 var elements: [JSONValue] = []

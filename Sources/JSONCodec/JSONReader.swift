@@ -82,17 +82,15 @@ struct Parser {
     /// The names of an open object with many members, by its depth (index in `frames`): built
     /// once an object has 16, so duplicate checks stay O(1) instead of O(n).
     var keySets: [Int: Set<String>] = [:]
-    /// The tape being written, and its number pool and string table (see JSONDocument). The
-    /// buffers are handed to the document, or freed by `deallocateTape` when parsing fails.
+    /// The tape being written, its number pool and its text (see JSONDocument). The buffers are
+    /// handed to the document, or freed by `deallocateTape` when parsing fails.
     var entries: GrowingBuffer<JSONDocument.Entry>
     var numbers: GrowingBuffer<Double>
-    var strings: [String] = []
-    var keyBytes: GrowingBuffer<UInt8>
+    var text: GrowingBuffer<UInt8>
     /// The open objects' keys (indices of their `.key` entries), innermost object's last.
     var keys: GrowingBuffer<Int>
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
-    var byteScratch: [UInt8] = []
 
     init(base: UnsafePointer<UInt8>, count: Int, limits: JSONReader.Limits) {
         self.base = base
@@ -105,14 +103,14 @@ struct Parser {
         numbers = GrowingBuffer(capacity: count / 8 + 16)
         frames = GrowingBuffer(capacity: 8)
         keys = GrowingBuffer(capacity: 16)
-        keyBytes = GrowingBuffer(capacity: min(256, count))
+        text = GrowingBuffer(capacity: min(256, count))
     }
 
     /// Frees the tape of a parse that failed (a finished one gave it to its document).
     func deallocateTape() {
         entries.deallocate()
         numbers.deallocate()
-        keyBytes.deallocate()
+        text.deallocate()
     }
 
     /// Frees the stacks, which only parsing uses.
@@ -158,9 +156,9 @@ struct Parser {
                     }
                     try parseKeyAndColon()
                 case UInt8(ascii: "\""):
-                    let s = try parseString()
-                    entries.append(.init(kind: .string, payload: UInt64(strings.count)))
-                    strings.append(s)
+                    let start = text.count
+                    _ = try parseString()
+                    entries.append(.init(kind: .string, count: text.count - start, payload: UInt64(start)))
                     state = .afterValue
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     entries.append(.init(kind: .number, payload: try parseNumber().bitPattern))
@@ -186,7 +184,7 @@ struct Parser {
                 guard frames.count > 0 else {
                     skipWhitespace()
                     if i != end { throw fail("unexpected data after the top-level value") }
-                    return JSONDocument(entries: entries, numbers: numbers, strings: strings, keyBytes: keyBytes)
+                    return JSONDocument(entries: entries, numbers: numbers, text: text)
                 }
                 let top = frames.count - 1
                 frames[top].count += 1  // the value just finished belongs to the top container
@@ -242,23 +240,23 @@ struct Parser {
         guard base[i] == UInt8(ascii: "\"") else { throw unexpected(base[i], expecting: "'\"' to begin an object key") }
         let keyOffset = i
         let keyEntry = entries.count
-        let keyStart = keyBytes.count
-        let isASCII = try parseKey()
-        entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: keyBytes.count - keyStart, payload: UInt64(keyStart)))
+        let keyStart = text.count
+        let isASCII = try parseString()
+        entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: text.count - keyStart, payload: UInt64(keyStart)))
         let top = frames.count - 1
         let start = frames[top].keyStart
         var duplicate = false
         if !keySets.isEmpty && keySets[top] != nil {  // the common case skips the hashing
-            duplicate = !keySets[top]!.insert(keyString(keyEntry)).inserted
+            duplicate = !keySets[top]!.insert(string(at: keyEntry)).inserted
         } else {
-            let all = keyBytes.elements
+            let all = text.elements
             let name = UnsafeBufferPointer(rebasing: all[keyStart...])
             duplicate = (start..<keys.count).contains { entries[keys[$0]].names(name, isASCII: isASCII, in: all) }
-            if keys.count - start >= 16 { keySets[top] = Set((start..<keys.count).map { keyString(keys[$0]) } + [keyString(keyEntry)]) }
+            if keys.count - start >= 16 { keySets[top] = Set((start..<keys.count).map { string(at: keys[$0]) } + [string(at: keyEntry)]) }
         }
         keys.append(keyEntry)
         slotOpen = true        // the path now names this member
-        if duplicate { throw fail("duplicate key \"\(keyString(keyEntry))\"", at: keyOffset) }
+        if duplicate { throw fail("duplicate key \"\(string(at: keyEntry))\"", at: keyOffset) }
         skipWhitespace()
         guard i < end else { throw fail("unexpected end of input") }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(base[i], expecting: "':' after object key") }
@@ -358,9 +356,9 @@ struct Parser {
         return JSONSyntaxError(offset: offset, line: line, column: column, message: message, path: currentPath())
     }
 
-    /// The name held by the key entry `k`.
-    func keyString(_ k: Int) -> String {
-        entries[k].name(in: keyBytes.elements)
+    /// The text of the string or key entry `k`.
+    func string(at k: Int) -> String {
+        entries[k].string(in: text.elements)
     }
 
     /// The JSON Pointer of the value being parsed: one token per open container, the innermost
@@ -375,7 +373,7 @@ struct Parser {
                 // The member being parsed is the object's last key so far.
                 let limit = isTop ? keys.count : frames[f + 1].keyStart
                 guard limit > frame.keyStart, frame.count < limit - frame.keyStart else { break }
-                path += "/" + JSONPointer.escape(keyString(keys[limit - 1]))
+                path += "/" + JSONPointer.escape(string(at: keys[limit - 1]))
             } else {
                 path += "/\(frame.count)"
             }

@@ -104,7 +104,7 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func endObject() {
         precondition(open.last == true, "JSONWriter: endObject() without a matching beginObject()")
-        _ = open.removeLast()
+        open.removeLast()
         put(UInt8(ascii: "}"))
         needsComma = true
     }
@@ -118,7 +118,7 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func endArray() {
         precondition(open.last == false, "JSONWriter: endArray() without a matching beginArray()")
-        _ = open.removeLast()
+        open.removeLast()
         put(UInt8(ascii: "]"))
         needsComma = true
     }
