@@ -1,5 +1,5 @@
 // GrowingBuffer.swift — a growable run of plain values (BitwiseCopyable) in memory managed by hand,
-// for the parser's tape, number pool, key bytes and stacks, and the writer's bracket stack. Not a
+// for the parser's tape, number pool, text and container stack, and the writer's bracket stack. Not a
 // general collection.
 //
 // Why not [Element]: every append to a Swift array checks that its buffer is uniquely referenced
@@ -8,7 +8,7 @@
 // and a store.
 //
 // Ownership is explicit: a GrowingBuffer is a pointer, and copies of it share the memory. The
-// parser frees its stacks when it is done, and its tape when parsing fails; a finished tape is
+// parser frees its stack when it is done, and its tape when parsing fails; a finished tape is
 // handed to the JSONDocument, which frees it in its deinit. The writer frees its stack in deinit.
 
 struct GrowingBuffer<Element: BitwiseCopyable> {

@@ -25,7 +25,7 @@ public struct JSONReader {
     {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
-        defer { parser.deallocateStacks() }
+        defer { parser.deallocateStack() }
         do { return try parser.parseDocument() } catch {
             parser.deallocateTape()  // on success the document owns it
             throw error
@@ -67,8 +67,6 @@ struct Frame {
     var entry: Int
     /// Members or elements completed so far.
     var count = 0
-    /// Where this object's keys start in `Parser.keys`.
-    var keyStart: Int
 }
 
 struct Parser {
@@ -87,8 +85,6 @@ struct Parser {
     var entries: GrowingBuffer<JSONDocument.Entry>
     var numbers: GrowingBuffer<Double>
     var text: GrowingBuffer<UInt8>
-    /// The open objects' keys (indices of their `.key` entries), innermost object's last.
-    var keys: GrowingBuffer<Int>
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
 
@@ -102,7 +98,6 @@ struct Parser {
         entries = GrowingBuffer(capacity: min(64, count / 2 + 1))
         numbers = GrowingBuffer(capacity: count / 8 + 16)
         frames = GrowingBuffer(capacity: 8)
-        keys = GrowingBuffer(capacity: 16)
         text = GrowingBuffer(capacity: min(256, count))
     }
 
@@ -113,10 +108,9 @@ struct Parser {
         text.deallocate()
     }
 
-    /// Frees the stacks, which only parsing uses.
-    func deallocateStacks() {
+    /// Frees the stack, which only parsing uses.
+    func deallocateStack() {
         frames.deallocate()
-        keys.deallocate()
     }
 
     private enum State { case value, afterValue }
@@ -218,7 +212,7 @@ struct Parser {
     private mutating func openContainer(isObject: Bool) throws(JSONSyntaxError) {
         if frames.count >= limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)") }
         i += 1
-        frames.append(Frame(isObject: isObject, entry: entries.count, keyStart: keys.count))
+        frames.append(Frame(isObject: isObject, entry: entries.count))
         entries.append(.init(kind: isObject ? .object : .array))
         slotOpen = false
     }
@@ -228,10 +222,7 @@ struct Parser {
         let top = frames.removeLast()
         entries[top.entry].count = top.count
         entries[top.entry].payload = UInt64(entries.count)
-        if top.isObject {
-            keys.truncate(to: top.keyStart)
-            if !keySets.isEmpty { keySets[frames.count] = nil }
-        }
+        if top.isObject && !keySets.isEmpty { keySets[frames.count] = nil }
     }
 
     /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
@@ -244,23 +235,34 @@ struct Parser {
         let isASCII = try parseString()
         entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: text.count - keyStart, payload: UInt64(keyStart)))
         let top = frames.count - 1
-        let start = frames[top].keyStart
+        let object = frames[top]
         var duplicate = false
         if !keySets.isEmpty && keySets[top] != nil {  // the common case skips the hashing
             duplicate = !keySets[top]!.insert(string(at: keyEntry)).inserted
         } else {
             let all = text.elements
             let name = UnsafeBufferPointer(rebasing: all[keyStart...])
-            duplicate = (start..<keys.count).contains { entries[keys[$0]].names(name, isASCII: isASCII, in: all) }
-            if keys.count - start >= 16 { keySets[top] = Set((start..<keys.count).map { string(at: keys[$0]) } + [string(at: keyEntry)]) }
+            duplicate = completedKeys(of: object).contains { entries[$0].names(name, isASCII: isASCII, in: all) }
+            if object.count >= 16 { keySets[top] = Set(completedKeys(of: object).map { string(at: $0) } + [string(at: keyEntry)]) }
         }
-        keys.append(keyEntry)
         slotOpen = true        // the path now names this member
         if duplicate { throw fail("duplicate key \"\(string(at: keyEntry))\"", at: keyOffset) }
         skipWhitespace()
         guard i < end else { throw fail("unexpected end of input") }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(base[i], expecting: "':' after object key") }
         i += 1
+    }
+
+    /// The key entries of the completed members of the object `frame`, in order, read off the
+    /// tape: each member's value ends where the next key begins, so no list of keys is kept.
+    private func completedKeys(of frame: Frame) -> UnfoldSequence<Int, (key: Int, remaining: Int)> {
+        let entries = self.entries  // captured alone: capturing self would copy the parser
+        return sequence(state: (key: frame.entry + 1, remaining: frame.count)) { state in
+            guard state.remaining > 0 else { return nil }
+            let key = state.key
+            state = (entries[key + 1].end(at: key + 1), state.remaining - 1)
+            return key
+        }
     }
 
     /// The hot loop for `[1.5, -2e3, …]`: numbers go straight into the pool, no entry per
@@ -370,10 +372,11 @@ struct Parser {
             let isTop = f == frames.count - 1
             if isTop && !slotOpen { break }
             if frame.isObject {
-                // The member being parsed is the object's last key so far.
-                let limit = isTop ? keys.count : frames[f + 1].keyStart
-                guard limit > frame.keyStart, frame.count < limit - frame.keyStart else { break }
-                path += "/" + JSONPointer.escape(string(at: keys[limit - 1]))
+                // The member being parsed: its key is the entry just before the open container
+                // that is its value, or in the innermost object (whose open slot holds no entry
+                // yet: scalars are written when complete) the last entry written.
+                let key = isTop ? entries.count - 1 : frames[f + 1].entry - 1
+                path += "/" + JSONPointer.escape(string(at: key))
             } else {
                 path += "/\(frame.count)"
             }
