@@ -298,8 +298,9 @@ public struct JSONWriter: ~Copyable {
 }
 
 /// Copies `utf8` to `out` and returns true when none of its bytes needs escaping; returns false
-/// as soon as one does (`out` then holds a partial copy). Whole 8-byte words are tested with the
-/// SWAR bit tricks of "Bit Twiddling Hacks" (Anderson), exact for bytes below 0x80:
+/// as soon as one does (`out` then holds a partial copy). It goes 8 bytes at a time, the last
+/// few padded with "a"s to a word, and tests each word with the SWAR bit tricks of "Bit
+/// Twiddling Hacks" (Anderson), exact for bytes below 0x80:
 ///
 ///     some byte of w is < 0x20:   (w − 0x20…20) & ~w & 0x80…80 ≠ 0
 ///     some byte of w is 0:        (w − 0x01…01) & ~w & 0x80…80 ≠ 0   (applied to w ^ 0x22…22, w ^ 0x5C…5C)
@@ -310,23 +311,23 @@ public struct JSONWriter: ~Copyable {
     guard let source = utf8.baseAddress else { return true }
     let highs: UInt64 = 0x8080_8080_8080_8080
     @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- 0x0101_0101_0101_0101) & ~v & highs != 0 }
-    var k = 0
-    while k + 8 <= utf8.count {
-        let w = UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self)
+    @inline(__always) func copyWordIfPlain(_ w: UInt64, to k: Int) -> Bool {
         let control = (w &- 0x2020_2020_2020_2020) & ~w & highs != 0
         if control || hasZeroByte(w ^ 0x2222_2222_2222_2222) || hasZeroByte(w ^ 0x5C5C_5C5C_5C5C_5C5C) {
             return false
         }
         UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: UInt64.self)
+        return true
+    }
+    var k = 0
+    while k + 8 <= utf8.count {
+        guard copyWordIfPlain(UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self), to: k) else { return false }
         k += 8
     }
-    while k < utf8.count {
-        let c = source[k]
-        if needsEscape(c) { return false }
-        out[k] = c
-        k += 1
-    }
-    return true
+    guard k < utf8.count else { return true }
+    var tail: UInt64 = 0x6161_6161_6161_6161
+    withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(start: source + k, count: utf8.count - k)) }
+    return copyWordIfPlain(tail, to: k)
 }
 
 private let trueBytes = Array("true".utf8)
