@@ -299,23 +299,12 @@ public struct JSONWriter: ~Copyable {
 
 /// Copies `utf8` to `out` and returns true when none of its bytes needs escaping; returns false
 /// as soon as one does (`out` then holds a partial copy). It goes 8 bytes at a time, the last
-/// few padded with "a"s to a word, and tests each word with the SWAR bit tricks of "Bit
-/// Twiddling Hacks" (Anderson), exact for bytes below 0x80:
-///
-///     some byte of w is < 0x20:   (w − 0x20…20) & ~w & 0x80…80 ≠ 0
-///     some byte of w is 0:        (w − 0x01…01) & ~w & 0x80…80 ≠ 0   (applied to w ^ 0x22…22, w ^ 0x5C…5C)
-///
-/// and bytes ≥ 0x80 (UTF-8 beyond ASCII) drop out through the `~w` term. Stores whole words, so
-/// `out` needs 7 bytes of room past the copy.
+/// few padded with "a"s to a word (see SpecialBytes). Stores whole words, so `out` needs 7 bytes
+/// of room past the copy.
 @inline(__always) private func copyIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Bool {
     guard let source = utf8.baseAddress else { return true }
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- 0x0101_0101_0101_0101) & ~v & highs != 0 }
     @inline(__always) func copyWordIfPlain(_ w: UInt64, to k: Int) -> Bool {
-        let control = (w &- 0x2020_2020_2020_2020) & ~w & highs != 0
-        if control || hasZeroByte(w ^ 0x2222_2222_2222_2222) || hasZeroByte(w ^ 0x5C5C_5C5C_5C5C_5C5C) {
-            return false
-        }
+        guard SpecialBytes.marks(w) == 0 else { return false }
         UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: UInt64.self)
         return true
     }

@@ -42,6 +42,13 @@ extension Parser {
     /// the first quote, backslash, control or non-ASCII byte (or `end`).
     private func plainRun(from start: Int) -> Int {
         var p = start
+        // Whole words while they fit: the first special or non-ASCII byte is the lowest mark.
+        while p + 8 <= end {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let marks = SpecialBytes.marks(w) | w & SpecialBytes.highBits
+            if marks != 0 { return p + marks.trailingZeroBitCount / 8 }
+            p += 8
+        }
         while p < end {
             let c = base[p]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }

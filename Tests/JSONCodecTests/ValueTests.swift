@@ -180,6 +180,26 @@ import Testing
         }
     }
 
+    /// The reader also scans plain text 8 bytes at a time: an escape, a raw non-ASCII character
+    /// a raw control or invalid UTF-8 must be noticed in any position of a word or of the tail.
+    @Test func readingSpecialBytesInEveryPosition() throws {
+        for length in 1...19 {
+            for position in 0..<length {
+                let before = String(repeating: "a", count: position), after = String(repeating: "b", count: length - position - 1)
+                for (raw, value) in [(#"\n"#, "\n"), (#"\""#, "\""), (#"\\"#, "\\"), (#"\u00e9"#, "é"), ("é", "é"), ("😀", "😀"), ("\u{7F}", "\u{7F}")] {
+                    #expect(try parse("[\"" + before + raw + after + "\", 1]") == .array([.string(before + value + after), .number(1)]))
+                    #expect(try parse("{\"" + before + raw + after + "\": 1}")[before + value + after] == .number(1))
+                }
+                let error = parseError("[\"" + before + "\u{1}" + after + "\"]")
+                #expect(error?.message == "unescaped control character U+0001 in string")
+                #expect(error?.offset == 2 + position)
+                let invalid = parseError(Array(("[\"" + before).utf8) + [0xFF] + Array((after + "\"]").utf8))
+                #expect(invalid?.message == "invalid UTF-8")
+                #expect(invalid?.offset == 2 + position)
+            }
+        }
+    }
+
     /// The smallest scratch (64 bytes) flushes every few numbers and sends long strings straight
     /// to the output: the text must be the same as with one flush at the end.
     @Test func flushingKeepsTheText() {
