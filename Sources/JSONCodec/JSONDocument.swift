@@ -1,18 +1,21 @@
 // JSONDocument.swift — a parsed document as a flat tape: one entry per value in document order,
 // containers knowing where they end, arrays of numbers packed into one pool of doubles, member
-// names as raw bytes, string values in one table. Reading a request from it costs a few
+// names and string values as raw UTF-8 in one buffer. Reading a request from it costs a few
 // allocations in total instead of one per value, and the tree (JSONValue) is still one call away. Not a parser (JSONReader) or a writer.
 
 internal import Glibc  // memcmp
 
 /// The result of `JSONReader.parseDocument`: immutable, shared by the nodes that view it.
-public final class JSONDocument: Sendable {
+/// (Sendable by hand: its buffers are raw memory, written only before `init` and freed by `deinit`.)
+public final class JSONDocument: @unchecked Sendable {
     /// One value of the document. Containers come before their contents; `payload` says where
     /// they end, so a reader can skip a whole subtree in one step.
     struct Entry {
         enum Kind: UInt8 {
-            case null, bool, number, string
-            /// An object member's name, `count` bytes of UTF-8 from `keyBytes[payload]` on; its
+            case null, bool, number
+            /// `count` bytes of UTF-8 from `text[payload]` on.
+            case string
+            /// An object member's name, `count` bytes of UTF-8 from `text[payload]` on; its
             /// value is the next entry.
             case key
             /// The same for a name with bytes beyond ASCII (compared as Strings, see `names`).
@@ -27,13 +30,18 @@ public final class JSONDocument: Sendable {
 
         var kind: Kind
         var count: Int = 0
-        /// bool: 0 or 1; number: the bit pattern; string: index into `strings`; keys: index into
-        /// `keyBytes`; numbers: index into `numbers`; array, object: index of the first entry after it.
+        /// bool: 0 or 1; number: the bit pattern; string, keys: index into `text`; numbers: index
+        /// into `numbers`; array, object: index of the first entry after it.
         var payload: UInt64 = 0
 
-        /// A key's name, decoded from its bytes in `keyBytes`.
-        func name(in keyBytes: UnsafeBufferPointer<UInt8>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: keyBytes[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
+        /// The index just past this entry, at index `k`, and everything it contains.
+        func end(at k: Int) -> Int {
+            kind == .array || kind == .object ? Int(payload) : k + 1
+        }
+
+        /// A string's or key's text, decoded from its bytes in `text`.
+        func string(in text: UnsafeBufferPointer<UInt8>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: text[Int(payload) ..< Int(payload) + count]), as: UTF8.self)
         }
 
         /// Whether this key names `wanted`, as Swift's String == would decide (canonical
@@ -41,45 +49,59 @@ public final class JSONDocument: Sendable {
         /// are equal, so the common case is a length check and a byte comparison; Swift's own ==
         /// takes a slow normalizing path for every pair of small strings that differ, and a lookup
         /// compares the wanted name with every other member's first.
-        func names(_ wanted: UnsafeBufferPointer<UInt8>, isASCII wantedIsASCII: Bool, in keyBytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func names(_ wanted: UnsafeBufferPointer<UInt8>, isASCII wantedIsASCII: Bool, in text: UnsafeBufferPointer<UInt8>) -> Bool {
             guard kind == .key && wantedIsASCII else {
-                return name(in: keyBytes) == String(decoding: wanted, as: UTF8.self)
+                return string(in: text) == String(decoding: wanted, as: UTF8.self)
             }
-            return count == wanted.count && (count == 0 || memcmp(keyBytes.baseAddress! + Int(payload), wanted.baseAddress!, count) == 0)
+            return count == wanted.count && (count == 0 || memcmp(text.baseAddress! + Int(payload), wanted.baseAddress!, count) == 0)
         }
     }
 
-    let entries: [Entry]
-    let numbers: [Double]
-    let strings: [String]
-    /// Member names, as raw UTF-8 (already validated and unescaped): looking a member up
-    /// compares bytes, not Strings.
-    let keyBytes: [UInt8]
+    /// Filled by the parser, which hands the buffers over: the document frees them.
+    let entries: GrowingBuffer<Entry>
+    let numbers: GrowingBuffer<Double>
+    /// Member names and string values, as raw UTF-8 (already validated and unescaped): looking a
+    /// member up compares bytes, and a String is made only for a value that is read.
+    let text: GrowingBuffer<UInt8>
 
-    init(entries: [Entry], numbers: [Double], strings: [String], keyBytes: [UInt8]) {
+    init(entries: GrowingBuffer<Entry>, numbers: GrowingBuffer<Double>, text: GrowingBuffer<UInt8>) {
         self.entries = entries
         self.numbers = numbers
-        self.strings = strings
-        self.keyBytes = keyBytes
+        self.text = text
+    }
+
+    deinit {
+        entries.deallocate()
+        numbers.deallocate()
+        text.deallocate()
     }
 
     /// The top-level value.
     public var root: JSONNode { JSONNode(document: self, index: 0, pooled: false) }
 
-    /// The name held by the key entry `k`.
-    func keyString(_ k: Int) -> String {
-        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
-    }
-
-    /// Whether the key entry `k` names `wanted` (see `Entry.names`).
-    func key(_ k: Int, matches wanted: UnsafeBufferPointer<UInt8>, wantedIsASCII: Bool) -> Bool {
-        keyBytes.withUnsafeBufferPointer { entries[k].names(wanted, isASCII: wantedIsASCII, in: $0) }
+    /// The text of the string or key entry `k`.
+    func string(at k: Int) -> String {
+        entries[k].string(in: text.elements)
     }
 
     /// The index just past entry `k` and everything it contains.
-    func end(of k: Int) -> Int {
-        let e = entries[k]
-        return e.kind == .array || e.kind == .object ? Int(e.payload) : k + 1
+    func end(of k: Int) -> Int { entries[k].end(at: k) }
+
+    /// The key entry of the member of the object at `object` that is called `wanted`, or nil. A
+    /// linear scan over the members: objects here are small.
+    func memberKey(_ wanted: UnsafeBufferPointer<UInt8>, isASCII: Bool, inObjectAt object: Int) -> Int? {
+        let names = text.elements
+        var k = object + 1
+        for _ in 0..<entries[object].count {
+            if entries[k].names(wanted, isASCII: isASCII, in: names) { return k }
+            k = end(of: k + 1)
+        }
+        return nil
+    }
+
+    /// The `count` pooled numbers from `start` on, as an array: one allocation and a copy.
+    func doubles(from start: Int, count: Int) -> [Double] {
+        Array(UnsafeBufferPointer(start: numbers.base + start, count: count))
     }
 }
 
@@ -113,7 +135,7 @@ public struct JSONNode: Sendable {
         return entry.kind == .number ? Double(bitPattern: entry.payload) : nil
     }
 
-    public var string: String? { !pooled && entry.kind == .string ? document.strings[Int(entry.payload)] : nil }
+    public var string: String? { !pooled && entry.kind == .string ? document.string(at: index) : nil }
 
     /// Elements of an array, members of an object; 0 for anything else.
     public var count: Int {
@@ -134,8 +156,7 @@ public struct JSONNode: Sendable {
         let e = entry
         switch e.kind {
         case .numbers:
-            let start = Int(e.payload)
-            return Array(document.numbers[start ..< start + e.count])
+            return document.doubles(from: Int(e.payload), count: e.count)
         case .array where e.count == 0:
             return []
         default:
@@ -178,14 +199,8 @@ public struct JSONNode: Sendable {
     public func member(_ key: StaticString) -> JSONNode? {
         guard !pooled, entry.kind == .object else { return nil }
         let wanted = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        var k = index + 1
-        for _ in 0..<entry.count {
-            if document.key(k, matches: wanted, wantedIsASCII: key.isASCII) {
-                return JSONNode(document: document, index: k + 1, pooled: false)
-            }
-            k = document.end(of: k + 1)
-        }
-        return nil
+        guard let k = document.memberKey(wanted, isASCII: key.isASCII, inObjectAt: index) else { return nil }
+        return JSONNode(document: document, index: k + 1, pooled: false)
     }
 
     /// The members of an object in document order; [] for anything else.
@@ -195,7 +210,7 @@ public struct JSONNode: Sendable {
         out.reserveCapacity(entry.count)
         var k = index + 1
         for _ in 0..<entry.count {
-            out.append((document.keyString(k), JSONNode(document: document, index: k + 1, pooled: false)))
+            out.append((document.string(at: k), JSONNode(document: document, index: k + 1, pooled: false)))
             k = document.end(of: k + 1)
         }
         return out
@@ -216,14 +231,13 @@ public struct JSONNode: Sendable {
             case .null: stack.append(.value(.null))
             case .bool: stack.append(.value(.bool(e.payload != 0)))
             case .number: stack.append(.value(.number(Double(bitPattern: e.payload))))
-            case .string: stack.append(.value(.string(document.strings[Int(e.payload)])))
+            case .string: stack.append(.value(.string(document.string(at: k))))
             case .numbers:
-                let start = Int(e.payload)
-                stack.append(.value(.numbers(Array(document.numbers[start ..< start + e.count]))))
+                stack.append(.value(.numbers(document.doubles(from: Int(e.payload), count: e.count))))
             case .key, .nonASCIIKey:
                 // The member's value is the item pushed just before (it follows the key).
                 guard case .value(let v) = stack.removeLast() else { preconditionFailure("key without a value") }
-                stack.append(.member(key: document.keyString(k), value: v))
+                stack.append(.member(key: document.string(at: k), value: v))
             case .array:
                 // Children were pushed last-first, so the top of the stack is element 0.
                 var elements: [JSONValue] = []

@@ -25,7 +25,11 @@ public struct JSONReader {
     {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         var parser = Parser(base: base ?? emptyInput, count: bytes.count, limits: limits)
-        return try parser.parseDocument()
+        defer { parser.deallocateStack() }
+        do { return try parser.parseDocument() } catch {
+            parser.deallocateTape()  // on success the document owns it
+            throw error
+        }
     }
 
     public static func parseDocument(_ bytes: [UInt8], limits: Limits = .init()) throws(JSONSyntaxError) -> JSONDocument {
@@ -55,17 +59,14 @@ public struct JSONReader {
     nonisolated(unsafe) private static let emptyInput = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 }
 
-/// One open container on the explicit stack.
+/// One open container on the explicit stack. Plain data (the rare key set lives in
+/// `Parser.keySets`), so the stack is a GrowingBuffer.
 struct Frame {
     var isObject: Bool
     /// The container's own entry on the tape, patched with its end and count when it closes.
     var entry: Int
     /// Members or elements completed so far.
     var count = 0
-    /// Where this object's keys start in `Parser.keys`.
-    var keyStart: Int
-    /// Built once an object has many members, so duplicate checks stay O(1) instead of O(n).
-    var keySet: Set<String>? = nil
 }
 
 struct Parser {
@@ -75,17 +76,17 @@ struct Parser {
     let powers: UnsafePointer<UInt64> = PowersOfFive.table
     var i = 0
 
-    var frames: [Frame] = []
-    /// The tape being written, and its number pool and string table (see JSONDocument).
-    var entries: [JSONDocument.Entry] = []
-    var numbers: [Double] = []
-    var strings: [String] = []
-    var keyBytes: [UInt8] = []
-    /// The open objects' keys (indices of their `.key` entries), innermost object's last.
-    var keys: [Int] = []
+    var frames: GrowingBuffer<Frame>
+    /// The names of an open object with many members, by its depth (index in `frames`): built
+    /// once an object has 16, so duplicate checks stay O(1) instead of O(n).
+    var keySets: [Int: Set<String>] = [:]
+    /// The tape being written, its number pool and its text (see JSONDocument). The buffers are
+    /// handed to the document, or freed by `deallocateTape` when parsing fails.
+    var entries: GrowingBuffer<JSONDocument.Entry>
+    var numbers: GrowingBuffer<Double>
+    var text: GrowingBuffer<UInt8>
     /// True while a value is expected or being parsed in the top container (puts its slot in the path).
     var slotOpen = false
-    var byteScratch: [UInt8] = []
 
     init(base: UnsafePointer<UInt8>, count: Int, limits: JSONReader.Limits) {
         self.base = base
@@ -94,11 +95,22 @@ struct Parser {
         // Sized so that a small document (the common request) never regrows its stacks and
         // tables: each growth is a malloc and a copy. The pool assumes a number per 8 bytes
         // (request numbers take 10–20 with their commas); denser input just regrows it.
-        entries.reserveCapacity(min(64, count / 2 + 1))
-        numbers.reserveCapacity(count / 8 + 16)
-        frames.reserveCapacity(8)
-        keys.reserveCapacity(16)
-        keyBytes.reserveCapacity(min(256, count))
+        entries = GrowingBuffer(capacity: min(64, count / 2 + 1))
+        numbers = GrowingBuffer(capacity: count / 8 + 16)
+        frames = GrowingBuffer(capacity: 8)
+        text = GrowingBuffer(capacity: min(256, count))
+    }
+
+    /// Frees the tape of a parse that failed (a finished one gave it to its document).
+    func deallocateTape() {
+        entries.deallocate()
+        numbers.deallocate()
+        text.deallocate()
+    }
+
+    /// Frees the stack, which only parsing uses.
+    func deallocateStack() {
+        frames.deallocate()
     }
 
     private enum State { case value, afterValue }
@@ -138,9 +150,9 @@ struct Parser {
                     }
                     try parseKeyAndColon()
                 case UInt8(ascii: "\""):
-                    let s = try parseString()
-                    entries.append(.init(kind: .string, payload: UInt64(strings.count)))
-                    strings.append(s)
+                    let start = text.count
+                    _ = try parseString()
+                    entries.append(.init(kind: .string, count: text.count - start, payload: UInt64(start)))
                     state = .afterValue
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     entries.append(.init(kind: .number, payload: try parseNumber().bitPattern))
@@ -163,10 +175,10 @@ struct Parser {
 
             case .afterValue:
                 slotOpen = false
-                guard !frames.isEmpty else {
+                guard frames.count > 0 else {
                     skipWhitespace()
                     if i != end { throw fail("unexpected data after the top-level value") }
-                    return JSONDocument(entries: entries, numbers: numbers, strings: strings, keyBytes: keyBytes)
+                    return JSONDocument(entries: entries, numbers: numbers, text: text)
                 }
                 let top = frames.count - 1
                 frames[top].count += 1  // the value just finished belongs to the top container
@@ -200,7 +212,7 @@ struct Parser {
     private mutating func openContainer(isObject: Bool) throws(JSONSyntaxError) {
         if frames.count >= limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)") }
         i += 1
-        frames.append(Frame(isObject: isObject, entry: entries.count, keyStart: keys.count))
+        frames.append(Frame(isObject: isObject, entry: entries.count))
         entries.append(.init(kind: isObject ? .object : .array))
         slotOpen = false
     }
@@ -210,7 +222,7 @@ struct Parser {
         let top = frames.removeLast()
         entries[top.entry].count = top.count
         entries[top.entry].payload = UInt64(entries.count)
-        if top.isObject { keys.removeSubrange(top.keyStart...) }
+        if top.isObject && !keySets.isEmpty { keySets[frames.count] = nil }
     }
 
     /// At a member's opening quote: the key, a duplicate check, then ':'. Leaves the slot open.
@@ -219,28 +231,38 @@ struct Parser {
         guard base[i] == UInt8(ascii: "\"") else { throw unexpected(base[i], expecting: "'\"' to begin an object key") }
         let keyOffset = i
         let keyEntry = entries.count
-        let keyStart = keyBytes.count
-        let isASCII = try parseKey()
-        entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: keyBytes.count - keyStart, payload: UInt64(keyStart)))
+        let keyStart = text.count
+        let isASCII = try parseString()
+        entries.append(.init(kind: isASCII ? .key : .nonASCIIKey, count: text.count - keyStart, payload: UInt64(keyStart)))
         let top = frames.count - 1
-        let start = frames[top].keyStart
+        let object = frames[top]
         var duplicate = false
-        if frames[top].keySet != nil {
-            duplicate = !frames[top].keySet!.insert(keyString(keyEntry)).inserted
+        if !keySets.isEmpty && keySets[top] != nil {  // the common case skips the hashing
+            duplicate = !keySets[top]!.insert(string(at: keyEntry)).inserted
         } else {
-            duplicate = keyBytes.withUnsafeBufferPointer { all in
-                let name = UnsafeBufferPointer(rebasing: all[keyStart...])
-                return keys[start...].contains { entries[$0].names(name, isASCII: isASCII, in: all) }
-            }
-            if keys.count - start >= 16 { frames[top].keySet = Set((keys[start...] + [keyEntry]).map(keyString)) }
+            let all = text.elements
+            let name = UnsafeBufferPointer(rebasing: all[keyStart...])
+            duplicate = completedKeys(of: object).contains { entries[$0].names(name, isASCII: isASCII, in: all) }
+            if object.count >= 16 { keySets[top] = Set(completedKeys(of: object).map { string(at: $0) } + [string(at: keyEntry)]) }
         }
-        keys.append(keyEntry)
         slotOpen = true        // the path now names this member
-        if duplicate { throw fail("duplicate key \"\(keyString(keyEntry))\"", at: keyOffset) }
+        if duplicate { throw fail("duplicate key \"\(string(at: keyEntry))\"", at: keyOffset) }
         skipWhitespace()
         guard i < end else { throw fail("unexpected end of input") }
         guard base[i] == UInt8(ascii: ":") else { throw unexpected(base[i], expecting: "':' after object key") }
         i += 1
+    }
+
+    /// The key entries of the completed members of the object `frame`, in order, read off the
+    /// tape: each member's value ends where the next key begins, so no list of keys is kept.
+    private func completedKeys(of frame: Frame) -> UnfoldSequence<Int, (key: Int, remaining: Int)> {
+        let entries = self.entries  // captured alone: capturing self would copy the parser
+        return sequence(state: (key: frame.entry + 1, remaining: frame.count)) { state in
+            guard state.remaining > 0 else { return nil }
+            let key = state.key
+            state = (entries[key + 1].end(at: key + 1), state.remaining - 1)
+            return key
+        }
     }
 
     /// The hot loop for `[1.5, -2e3, …]`: numbers go straight into the pool, no entry per
@@ -263,8 +285,8 @@ struct Parser {
                 i += 1
                 skipWhitespace()
                 if i < end && isNumberStart(base[i]) { continue }
-                for x in numbers[poolStart...] { entries.append(.init(kind: .number, payload: x.bitPattern)) }
-                numbers.removeSubrange(poolStart...)
+                for k in poolStart..<numbers.count { entries.append(.init(kind: .number, payload: numbers[k].bitPattern)) }
+                numbers.truncate(to: poolStart)
                 if i < end && base[i] == UInt8(ascii: "]") {
                     slotOpen = false
                     throw fail("trailing comma before ']'")
@@ -336,23 +358,25 @@ struct Parser {
         return JSONSyntaxError(offset: offset, line: line, column: column, message: message, path: currentPath())
     }
 
-    /// The name held by the key entry `k`.
-    func keyString(_ k: Int) -> String {
-        keyBytes.withUnsafeBufferPointer { entries[k].name(in: $0) }
+    /// The text of the string or key entry `k`.
+    func string(at k: Int) -> String {
+        entries[k].string(in: text.elements)
     }
 
     /// The JSON Pointer of the value being parsed: one token per open container, the innermost
     /// one only while a slot is open (between elements the container itself is what is parsed).
     func currentPath() -> String {
         var path = ""
-        for (f, frame) in frames.enumerated() {
+        for f in 0..<frames.count {
+            let frame = frames[f]
             let isTop = f == frames.count - 1
             if isTop && !slotOpen { break }
             if frame.isObject {
-                // The member being parsed is the object's last key so far.
-                let limit = isTop ? keys.count : frames[f + 1].keyStart
-                guard limit > frame.keyStart, frame.count < limit - frame.keyStart else { break }
-                path += "/" + JSONPointer.escape(keyString(keys[limit - 1]))
+                // The member being parsed: its key is the entry just before the open container
+                // that is its value, or in the innermost object (whose open slot holds no entry
+                // yet: scalars are written when complete) the last entry written.
+                let key = isTop ? entries.count - 1 : frames[f + 1].entry - 1
+                path += "/" + JSONPointer.escape(string(at: key))
             } else {
                 path += "/\(frame.count)"
             }

@@ -25,8 +25,9 @@ public struct JSONWriter: ~Copyable {
     /// One flag suffices for commas: after any value (including a closed container) the next sibling
     /// needs one; after `[`, `{` or a key, it does not.
     private var needsComma = false
-    /// Open containers, innermost last (true = object), for the structural preconditions.
-    private var open: [Bool] = []
+    /// Open containers, innermost last (true = object), for the structural preconditions. A
+    /// GrowingBuffer, freed in deinit: an array checked its uniqueness on every bracket.
+    private var open = GrowingBuffer<Bool>(capacity: 16)  // deeper than any response nests
 
     /// `reservingCapacity`: the expected output size; a large one is reserved at once, so the
     /// output array grows without copies.
@@ -34,10 +35,12 @@ public struct JSONWriter: ~Copyable {
         scratchSize = min(16 << 10, max(64, reservingCapacity))
         scratch = .allocate(capacity: scratchSize)
         if reservingCapacity > scratchSize { output.reserveCapacity(reservingCapacity) }
-        open.reserveCapacity(16)  // deeper than any response nests: the stack never regrows
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        open.deallocate()
+    }
 
     /// The whole `value` as compact JSON bytes.
     public static func encode(_ value: JSONValue, reservingCapacity: Int = 4096) -> [UInt8] {
@@ -54,7 +57,7 @@ public struct JSONWriter: ~Copyable {
         flush()
         defer {
             output = []
-            open.removeAll(keepingCapacity: true)
+            open.truncate(to: 0)
             needsComma = false
         }
         return output
@@ -253,11 +256,23 @@ public struct JSONWriter: ~Copyable {
     /// `"…"` with `"` and `\` escaped, \b \f \n \r \t in short form, other controls as \u00XX.
     /// The bytes are a String's or a literal's, so valid UTF-8: everything else is copied through.
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // The common case, nothing to escape (every key the service writes): checked and copied
+        // in one pass, a word at a time, instead of a `put` per run and quote. Room for the
+        // quotes and a word's overrun.
+        if utf8.count + 10 <= scratchSize {
+            reserve(utf8.count + 10)
+            if copyIfPlain(utf8, to: scratch + pending + 1) {
+                scratch[pending] = UInt8(ascii: "\"")
+                scratch[pending + 1 + utf8.count] = UInt8(ascii: "\"")
+                pending += utf8.count + 2
+                return
+            }
+        }
         put(UInt8(ascii: "\""))
         var runStart = 0
         for k in utf8.indices {
             let c = utf8[k]
-            guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") else { continue }
+            guard needsEscape(c) else { continue }
             put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
             runStart = k + 1
             put(UInt8(ascii: "\\"))
@@ -275,6 +290,33 @@ public struct JSONWriter: ~Copyable {
         put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         put(UInt8(ascii: "\""))
     }
+}
+
+/// The bytes a JSON string must escape (RFC 8259 §7): quote, backslash, controls.
+@inline(__always) private func needsEscape(_ c: UInt8) -> Bool {
+    c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
+}
+
+/// Copies `utf8` to `out` and returns true when none of its bytes needs escaping; returns false
+/// as soon as one does (`out` then holds a partial copy). It goes 8 bytes at a time, the last
+/// few padded with "a"s to a word (see SpecialBytes). Stores whole words, so `out` needs 7 bytes
+/// of room past the copy.
+@inline(__always) private func copyIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+    guard let source = utf8.baseAddress else { return true }
+    @inline(__always) func copyWordIfPlain(_ w: UInt64, to k: Int) -> Bool {
+        guard SpecialBytes.marks(w) == 0 else { return false }
+        UnsafeMutableRawPointer(out + k).storeBytes(of: w, as: UInt64.self)
+        return true
+    }
+    var k = 0
+    while k + 8 <= utf8.count {
+        guard copyWordIfPlain(UnsafeRawPointer(source + k).loadUnaligned(as: UInt64.self), to: k) else { return false }
+        k += 8
+    }
+    guard k < utf8.count else { return true }
+    var tail: UInt64 = 0x6161_6161_6161_6161
+    withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(start: source + k, count: utf8.count - k)) }
+    return copyWordIfPlain(tail, to: k)
 }
 
 private let trueBytes = Array("true".utf8)

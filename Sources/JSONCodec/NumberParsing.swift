@@ -72,32 +72,40 @@ extension Parser {
             throw fail("number longer than \(limits.maxNumberLength) characters", at: start)
         }
 
-        let magnitude: Double
-        if digitCount <= 19 {
-            magnitude = convert(w: w, q: exponent, intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent)
-        } else {
-            magnitude = convertLong(intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent)
-        }
+        let digits = NumberDigits(base: base, intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent, powers: powers)
+        let magnitude = digitCount <= 19 ? digits.convert(w: w, q: exponent) : digits.convertLong()
         if magnitude.isInfinite { throw fail("number out of float64 range", at: start) }
         return negative ? -magnitude : magnitude
     }
+}
+
+/// A scanned number token's digits and decimal exponent: all that converting it needs. (As methods
+/// of the parser, these copied the whole parser on every number.)
+struct NumberDigits {
+    let base: UnsafePointer<UInt8>
+    /// The integer part's first digit; `mantissaEnd` is just past the last digit before any
+    /// exponent, and the digits between (without the point) times 10^`exponent` are the value.
+    let intStart: Int
+    let mantissaEnd: Int
+    let exponent: Int
+    let powers: UnsafePointer<UInt64>
 
     /// w × 10^q with w exact (at most 19 digits).
     @inline(__always)
-    private func convert(w: UInt64, q: Int, intStart: Int, mantissaEnd: Int, exponent: Int) -> Double {
+    func convert(w: UInt64, q: Int) -> Double {
         // Clinger (1990): w and 10^|q| are both exact doubles, so one IEEE operation rounds correctly.
         if q >= -22 && q <= 22 && w <= 1 << 53 {
             let x = Double(w)
             return q < 0 ? x / exactPowerOfTen(-q) : x * exactPowerOfTen(q)
         }
         if let bits = EiselLemire.bits(w: w, q: q, powers: powers) { return Double(bitPattern: bits) }
-        return strtodFallback(intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent)
+        return strtodFallback()
     }
 
     /// More than 19 digits were written. Leading zeros do not count; if more than 19 significant
     /// digits remain, truncate to 19 and bracket the value between w and w + 1 (fast_float's trick):
     /// when both round to the same double, that is the answer.
-    private func convertLong(intStart: Int, mantissaEnd: Int, exponent: Int) -> Double {
+    func convertLong() -> Double {
         var p = intStart
         while p < mantissaEnd && (base[p] == UInt8(ascii: "0") || base[p] == UInt8(ascii: ".")) { p += 1 }
         var w: UInt64 = 0
@@ -118,19 +126,19 @@ extension Parser {
         }
         let q = exponent + (significant - taken)
         if significant <= 19 || !droppedNonZero {
-            return convert(w: w, q: q, intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent)
+            return convert(w: w, q: q)
         }
         if let low = EiselLemire.bits(w: w, q: q, powers: powers),
             let high = EiselLemire.bits(w: w + 1, q: q, powers: powers), low == high
         {
             return Double(bitPattern: low)
         }
-        return strtodFallback(intStart: intStart, mantissaEnd: mantissaEnd, exponent: exponent)
+        return strtodFallback()
     }
 
     /// glibc's strtod is exact (bignum) for any input. We hand it "<digits>e<exponent>" with no
     /// decimal point, so LC_NUMERIC cannot change the meaning, in a NUL-terminated temporary buffer.
-    private func strtodFallback(intStart: Int, mantissaEnd: Int, exponent: Int) -> Double {
+    private func strtodFallback() -> Double {
         let capacity = mantissaEnd - intStart + 24
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
             var n = 0
@@ -151,13 +159,11 @@ extension Parser {
 }
 
 /// 10^k for k in 0...22: exactly representable, which is what makes Clinger's fast path exact.
-@inline(__always) private func exactPowerOfTen(_ k: Int) -> Double {
-    withUnsafePointer(to: powersOfTen) { tuple in
-        tuple.withMemoryRebound(to: Double.self, capacity: 23) { $0[k] }
-    }
-}
+@inline(__always) private func exactPowerOfTen(_ k: Int) -> Double { exactPowersOfTen[k] }
 
-private let powersOfTen: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
-    Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
-    (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-     1e17, 1e18, 1e19, 1e20, 1e21, 1e22)
+/// An array literal of constants, laid out statically: an index is one load (a tuple read through
+/// withUnsafePointer was copied to the stack on every call).
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]

@@ -204,15 +204,14 @@ enum ShortestDouble {
     }
 
     @inline(__always)
-    static func powerOfTen(_ k: Int) -> UInt64 {
-        withUnsafePointer(to: powersOfTen) { $0.withMemoryRebound(to: UInt64.self, capacity: 20) { $0[k] } }
-    }
+    static func powerOfTen(_ k: Int) -> UInt64 { powersOfTen[k] }
 }
 
-/// 10^0 … 10^19.
-private let powersOfTen: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-    UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-    (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
-     10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
-     1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
-     10_000_000_000_000_000_000)
+/// 10^0 … 10^19. An array literal of constants: the compiler lays it out statically, so an index is
+/// one load. (A tuple read through withUnsafePointer was copied to the stack on every call.)
+private let powersOfTen: [UInt64] = [
+    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+    10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000,
+    1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+]

@@ -3,54 +3,38 @@
 // surrogates, nothing above U+10FFFF). Not a general UTF-8 library.
 
 extension Parser {
-    /// Parses the string whose opening quote is at `i`; leaves `i` past the closing quote.
-    mutating func parseString() throws(JSONSyntaxError) -> String {
+    /// Parses the string whose opening quote is at `i` onto the end of `text` as unescaped UTF-8
+    /// (making no String: keys are compared as bytes, and a value becomes a String only when it is
+    /// read); leaves `i` past the closing quote. Returns whether the string is all ASCII.
+    mutating func parseString() throws(JSONSyntaxError) -> Bool {
         let contentStart = i + 1
         var p = plainRun(from: contentStart)
-        // Fast path: printable ASCII with no escapes becomes a String straight from the input.
+        text.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
+        // Fast path: printable ASCII with no escapes, copied in one piece.
         if p < end && base[p] == UInt8(ascii: "\"") {
             i = p + 1
-            return String(decoding: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart), as: UTF8.self)
+            return true
         }
-        byteScratch.removeAll(keepingCapacity: true)
-        byteScratch.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
+        let start = text.count - (p - contentStart)
         while true {
             guard p < end else { throw fail("unexpected end of input", at: end) }
             let c = base[p]
             if c == UInt8(ascii: "\"") {
                 i = p + 1
-                return String(decoding: byteScratch, as: UTF8.self)     // already validated
+                return UnsafeBufferPointer(rebasing: text.elements[start...]).allSatisfy { $0 < 0x80 }
             } else if c == UInt8(ascii: "\\") {
                 p = try parseEscape(at: p)
             } else if c < 0x20 {
                 throw fail("unescaped control character U+00\(hex2(c)) in string", at: p)
             } else if c < 0x80 {
-                byteScratch.append(c)
+                text.append(c)
                 p += 1
             } else {
                 let n = utf8SequenceLength(at: p)
                 if n == 0 { throw fail("invalid UTF-8", at: p) }
-                byteScratch.append(contentsOf: UnsafeBufferPointer(start: base + p, count: n))
+                text.append(contentsOf: UnsafeBufferPointer(start: base + p, count: n))
                 p += n
             }
-        }
-    }
-
-    /// Parses the object key whose opening quote is at `i` straight into `keyBytes` (unescaped
-    /// UTF-8), building no String in the common case of printable ASCII; leaves `i` past the
-    /// closing quote. Returns whether the key is all ASCII.
-    mutating func parseKey() throws(JSONSyntaxError) -> Bool {
-        let contentStart = i + 1
-        let p = plainRun(from: contentStart)
-        if p < end && base[p] == UInt8(ascii: "\"") {
-            keyBytes.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: p - contentStart))
-            i = p + 1
-            return true
-        }
-        var key = try parseString()
-        return key.withUTF8 { utf8 in
-            keyBytes.append(contentsOf: utf8)
-            return utf8.allSatisfy { $0 < 0x80 }
         }
     }
 
@@ -58,6 +42,13 @@ extension Parser {
     /// the first quote, backslash, control or non-ASCII byte (or `end`).
     private func plainRun(from start: Int) -> Int {
         var p = start
+        // Whole words while they fit: the first special or non-ASCII byte is the lowest mark.
+        while p + 8 <= end {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let marks = SpecialBytes.marks(w) | w & SpecialBytes.highBits
+            if marks != 0 { return p + marks.trailingZeroBitCount / 8 }
+            p += 8
+        }
         while p < end {
             let c = base[p]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
@@ -66,7 +57,7 @@ extension Parser {
         return p
     }
 
-    /// The escape at `p` (a backslash), decoded into `byteScratch`; returns the index after it.
+    /// The escape at `p` (a backslash), decoded onto `text`; returns the index after it.
     private mutating func parseEscape(at p: Int) throws(JSONSyntaxError) -> Int {
         guard p + 1 < end else { throw fail("unexpected end of input", at: end) }
         let decoded: UInt8
@@ -101,7 +92,7 @@ extension Parser {
             let shown = c >= 0x21 && c < 0x7F ? "\\\(Character(Unicode.Scalar(c)))" : "\\ followed by byte 0x\(hex2(c))"
             throw fail("invalid escape '\(shown)' in string", at: p)
         }
-        byteScratch.append(decoded)
+        text.append(decoded)
         return p + 2
     }
 
@@ -125,19 +116,19 @@ extension Parser {
     private mutating func appendUTF8(_ s: UInt32) {
         switch s {
         case ..<0x80:
-            byteScratch.append(UInt8(s))
+            text.append(UInt8(s))
         case ..<0x800:
-            byteScratch.append(UInt8(0xC0 | s >> 6))
-            byteScratch.append(UInt8(0x80 | s & 0x3F))
+            text.append(UInt8(0xC0 | s >> 6))
+            text.append(UInt8(0x80 | s & 0x3F))
         case ..<0x10000:
-            byteScratch.append(UInt8(0xE0 | s >> 12))
-            byteScratch.append(UInt8(0x80 | s >> 6 & 0x3F))
-            byteScratch.append(UInt8(0x80 | s & 0x3F))
+            text.append(UInt8(0xE0 | s >> 12))
+            text.append(UInt8(0x80 | s >> 6 & 0x3F))
+            text.append(UInt8(0x80 | s & 0x3F))
         default:
-            byteScratch.append(UInt8(0xF0 | s >> 18))
-            byteScratch.append(UInt8(0x80 | s >> 12 & 0x3F))
-            byteScratch.append(UInt8(0x80 | s >> 6 & 0x3F))
-            byteScratch.append(UInt8(0x80 | s & 0x3F))
+            text.append(UInt8(0xF0 | s >> 18))
+            text.append(UInt8(0x80 | s >> 12 & 0x3F))
+            text.append(UInt8(0x80 | s >> 6 & 0x3F))
+            text.append(UInt8(0x80 | s & 0x3F))
         }
     }
 

@@ -88,4 +88,11 @@ private func document(_ text: String) throws -> JSONNode {
         let kelvinLate = "{" + (members + ["\"K\": 0", "\"\u{212A}\": 1"]).joined(separator: ",") + "}"
         #expect(parseError(Array(kelvinLate.utf8))?.message == "duplicate key \"\u{212A}\"")
     }
+
+    @Test func aLargeObjectsNamesDoNotOutliveIt() throws {
+        // The set of names belongs to the object's depth; a sibling at that depth starts afresh.
+        let large = "{" + (0..<20).map { "\"k\($0)\": \($0)" }.joined(separator: ",") + "}"
+        let root = try document("[" + large + "," + large + ", {\"k3\": {\"k3\": 1}}]")
+        #expect(root.count == 3)
+    }
 }

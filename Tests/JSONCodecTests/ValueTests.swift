@@ -156,6 +156,50 @@ import Testing
         #expect(text(k.bytes) == #"{"a\"b":""}"#)
     }
 
+    /// Plain text is checked 8 bytes at a time: a byte to escape must be found in any position
+    /// of a word or of the tail after the last whole word, and bytes near the limits must not be.
+    @Test func escapingInEveryPosition() throws {
+        let escapes: [(Character, String)] = [("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1F}", "\\u001F"), ("\u{0}", "\\u0000")]
+        let plain: [Character] = [" ", "!", "#", "[", "]", "\u{7F}", "é", "😀"]
+        for length in 1...19 {
+            for position in 0..<length {
+                for (c, escaped) in escapes {
+                    var s = String(repeating: "a", count: length)
+                    s.replaceSubrange(s.index(s.startIndex, offsetBy: position)...s.index(s.startIndex, offsetBy: position), with: String(c))
+                    var w = JSONWriter()
+                    w.string(s)
+                    #expect(text(w.bytes) == "\"" + s.map { $0 == c ? escaped : String($0) }.joined() + "\"")
+                }
+                for c in plain {
+                    let s = String(repeating: "a", count: position) + String(c) + String(repeating: "b", count: length - position)
+                    var w = JSONWriter()
+                    w.string(s)
+                    #expect(text(w.bytes) == "\"" + s + "\"")
+                }
+            }
+        }
+    }
+
+    /// The reader also scans plain text 8 bytes at a time: an escape, a raw non-ASCII character
+    /// a raw control or invalid UTF-8 must be noticed in any position of a word or of the tail.
+    @Test func readingSpecialBytesInEveryPosition() throws {
+        for length in 1...19 {
+            for position in 0..<length {
+                let before = String(repeating: "a", count: position), after = String(repeating: "b", count: length - position - 1)
+                for (raw, value) in [(#"\n"#, "\n"), (#"\""#, "\""), (#"\\"#, "\\"), (#"\u00e9"#, "é"), ("é", "é"), ("😀", "😀"), ("\u{7F}", "\u{7F}")] {
+                    #expect(try parse("[\"" + before + raw + after + "\", 1]") == .array([.string(before + value + after), .number(1)]))
+                    #expect(try parse("{\"" + before + raw + after + "\": 1}")[before + value + after] == .number(1))
+                }
+                let error = parseError("[\"" + before + "\u{1}" + after + "\"]")
+                #expect(error?.message == "unescaped control character U+0001 in string")
+                #expect(error?.offset == 2 + position)
+                let invalid = parseError(Array(("[\"" + before).utf8) + [0xFF] + Array((after + "\"]").utf8))
+                #expect(invalid?.message == "invalid UTF-8")
+                #expect(invalid?.offset == 2 + position)
+            }
+        }
+    }
+
     /// The smallest scratch (64 bytes) flushes every few numbers and sends long strings straight
     /// to the output: the text must be the same as with one flush at the end.
     @Test func flushingKeepsTheText() {
