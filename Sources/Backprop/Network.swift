@@ -78,29 +78,28 @@ extension Network {
         let passes = try forward(problem.inputs, site: site)
         guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
         let y = passes[passes.count - 1]
-        let loss = try self.loss(weightedSums: y.weightedSums, outputs: y.outputs, targets: t, problem: problem, site: site)
+        let loss = try self.loss(problem.loss.readsWeightedSums ? y.weightedSums : y.outputs, targets: t, problem: problem, site: site)
         return ForwardResult(layers: passes, loss: loss)
     }
 
     /// The reduced loss of the problem's samples (with targets t) alone, for when no pass is kept.
     ///
-    /// A hidden layer's outputs are only the next layer's input here, so f is applied in place on
-    /// its weighted sums (after they are checked): one matrix per hidden layer instead of two, and
-    /// no array of passes. The last layer keeps a and y, both of which the loss may read.
+    /// A layer's outputs are only the next layer's input here (or the loss's), so f is applied in
+    /// place on its weighted sums after they are checked: one matrix per layer instead of two, and
+    /// no array of passes. A loss that reads a(L) (cross-entropy) is computed before f, and the
+    /// last y is never made: it would be finite anyway, as a sigmoid or softmax of a finite a(L).
     func loss(_ problem: Problem, targets t: Matrix, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1
         var z = problem.inputs
-        for l in 0..<last {
+        for l in 0...last {
             var a = layers[l].weightedSums(z)
             try requireFinite(a, "the weighted sums", layer: l, site: site)
+            if l == last && problem.loss.readsWeightedSums { return try loss(a, targets: t, problem: problem, site: site) }
             layers[l].activation.forward(inPlace: &a)
             try requireFinite(a, "the outputs", layer: l, site: site)
             z = a
         }
-        let pass = layers[last].forward(z)
-        try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
-        try requireFinite(pass.outputs, "the outputs", layer: last, site: site)
-        return try loss(weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, problem: problem, site: site)
+        return try loss(z, targets: t, problem: problem, site: site)
     }
 
     /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
@@ -123,7 +122,8 @@ extension Network {
         result.reserveCapacity(layers.count)
         try forward(problem.inputs, site: site) { result.append(LayerGradients(unfilled: $0)) }
         let last = layers.count - 1
-        let loss = try self.loss(weightedSums: result[last].weightedSums, outputs: result[last].outputs, targets: t, problem: problem, site: site)
+        let loss = try self.loss(problem.loss.readsWeightedSums ? result[last].weightedSums : result[last].outputs,
+                                 targets: t, problem: problem, site: site)
         let s = problem.reduction.scale(samples: problem.inputs.rows)
 
         var delta = problem.loss.outputDelta(weightedSums: result[last].weightedSums, outputs: result[last].outputs,
@@ -146,11 +146,11 @@ extension Network {
         return GradientsResult(layers: result, loss: loss)
     }
 
-    /// E reduced over the batch, from the last layer's a and y.
-    private func loss(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+    /// E reduced over the batch, from v: the last layer's a or y, as `LossFunction.sampleLoss` reads.
+    private func loss(_ v: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1, activation = layers[last].activation
-        let loss = problem.reduction.combine(samples: y.rows) { n in
-            problem.loss.sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation)
+        let loss = problem.reduction.combine(samples: v.rows) { n in
+            problem.loss.sampleLoss(n, of: v, targets: t, activation: activation)
         }
         guard loss.isFinite else {
             throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
