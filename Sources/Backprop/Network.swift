@@ -62,10 +62,10 @@ extension Network {
     }
 
     /// The same, handing each layer's checked pass to `body` as it is made.
-    private func forward(_ x: Matrix, site: ComputationSite, _ body: (LayerForward) -> Void) throws(BackpropError) {
+    private func forward(_ x: Matrix, site: ComputationSite, _ body: (consuming LayerForward) -> Void) throws(BackpropError) {
         var z = x
-        for (l, layer) in layers.enumerated() {
-            let pass = layer.forward(z)
+        for l in layers.indices {
+            let pass = layers[l].forward(z)
             try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
             try requireFinite(pass.outputs, "the outputs", layer: l, site: site)
             z = pass.outputs
@@ -162,7 +162,7 @@ extension Network {
 extension LayerGradients {
     /// A layer's a and z, its δ and parameter gradients still empty (0×0, nil) until the backward
     /// pass fills them in.
-    fileprivate init(unfilled pass: LayerForward) {
+    fileprivate init(unfilled pass: consuming LayerForward) {
         let none = Matrix(rows: 0, cols: 0, storage: [])
         self.init(weightedSums: pass.weightedSums, outputs: pass.outputs, deltas: none, weightGradients: none, biasGradients: nil)
     }
