@@ -53,17 +53,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// True when no element is NaN or ±Infinity.
-    ///
-    /// Every intermediate of a step is checked, so this is one branch-free pass that vectorizes:
-    /// x − x is +0 (all bits clear) for finite x and NaN for ±Infinity or NaN, so OR-ing the bit
-    /// patterns of x − x leaves zero exactly when every element is finite.
-    public var isFinite: Bool {
-        storage.withUnsafeBufferPointer { x in
-            var bits: UInt64 = 0
-            for e in x.indices { bits |= (x[e] - x[e]).bitPattern }
-            return bits == 0
-        }
-    }
+    public var isFinite: Bool { storage.isFinite }
 }
 
 // MARK: - The products
@@ -204,6 +194,19 @@ extension Matrix {
 // MARK: - Arrays of Double
 
 extension [Double] {
+    /// True when no element is NaN or ±Infinity.
+    ///
+    /// Every intermediate of a step is checked, so this is one branch-free pass that vectorizes:
+    /// x − x is +0 (all bits clear) for finite x and NaN for ±Infinity or NaN, so OR-ing the bit
+    /// patterns of x − x leaves zero exactly when every element is finite.
+    var isFinite: Bool {
+        withUnsafeBufferPointer { x in
+            var bits: UInt64 = 0
+            for e in x.indices { bits |= (x[e] - x[e]).bitPattern }
+            return bits == 0
+        }
+    }
+
     /// n zeros.
     ///
     /// Not `Array(repeating:count:)`: it allocates through the standard library's unspecialized

@@ -169,15 +169,22 @@ extension LayerGradients {
 }
 
 /// Throws a non-finite error naming the layer and step when m holds NaN or ±Infinity.
+///
+/// Inlined: the check is one pass over m, and as a call it was a retain and a release of m's
+/// storage around that pass; the error, the rare case, is built out of line.
+@inline(__always)
 func requireFinite(_ m: Matrix, _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
-    guard m.isFinite else {
-        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
-    }
+    guard m.isFinite else { throw nonFinite(what, layer: l, site: site) }
 }
 
 /// The same for a vector (biases and their gradients).
+@inline(__always)
 func requireFinite(_ v: [Double], _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
-    guard v.allSatisfy(\.isFinite) else {
-        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
-    }
+    guard v.isFinite else { throw nonFinite(what, layer: l, site: site) }
+}
+
+/// The error of both checks: the path of layer l, with what became non-finite and when.
+@inline(never)
+private func nonFinite(_ what: String, layer l: Int, site: ComputationSite) -> BackpropError {
+    BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
 }
