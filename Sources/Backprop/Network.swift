@@ -111,7 +111,8 @@ extension Network {
     ///     δ(l)     = f'(a(l)) ⊙ (δ(l+1) · W(l+1))      for l = L−1 … 1
     ///     ∂E/∂W(l) = s · δ(l)ᵀ · z(l−1),  ∂E/∂b(l) = s · Σ_n δ(l)_n,   s = 1/N (mean) or 1 (sum)
     ///
-    /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds.
+    /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds, and moves
+    /// into the result once the layer's backward pass has read it (no retain, no release).
     public func gradients(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
         guard let t = problem.targets else {
             throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
@@ -135,13 +136,12 @@ extension Network {
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
             if let dBiases { try requireFinite(dBiases, "the bias gradients", layer: l, site: site) }
-            result[l].deltas = delta
+            result[l].deltas = consume delta
             result[l].weightGradients = dWeights
             result[l].biasGradients = dBiases
-            if let dInput {
-                delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
-                                                          outputs: result[l - 1].outputs, gradient: dInput)
-            }
+            guard let dInput else { break }
+            delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
+                                                      outputs: result[l - 1].outputs, gradient: dInput)
         }
         return GradientsResult(layers: result, loss: loss)
     }
