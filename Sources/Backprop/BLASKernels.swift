@@ -79,14 +79,11 @@ public enum BLAS {
 private let defaultThreads: Void = openblas_set_num_threads(1)
 
 /// A rows×cols matrix whose every element `body` writes (dgemm with beta = 0 needs no initial C,
-/// or the bias rows it is pre-filled with): no zero-fill before dgemm overwrites it.
+/// or the bias rows it is pre-filled with): no zero-fill before dgemm overwrites it, but for the
+/// small outputs for which `[Double].uninitialized` finds one cheaper.
 @inline(__always)
 private func uninitialized(_ rows: Int, _ cols: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> Matrix {
-    let storage = [Double](unsafeUninitializedCapacity: rows * cols) { buffer, count in
-        body(buffer.baseAddress!)
-        count = rows * cols
-    }
-    return Matrix(rows: rows, cols: cols, storage: storage)
+    Matrix(rows: rows, cols: cols, storage: .uninitialized(rows * cols) { body($0.baseAddress!) })
 }
 
 extension Matrix {

@@ -11,7 +11,7 @@ public struct DenseLayer: Sendable, Equatable {
     public var activation: Activation
 
     public init(weights: Matrix, biases: [Double]? = nil, activation: Activation = .sigmoid) {
-        precondition(biases == nil || biases!.count == weights.rows, "one bias per unit")
+        precondition((biases?.count ?? weights.rows) == weights.rows, "one bias per unit")
         self.weights = weights
         self.biases = biases
         self.activation = activation

@@ -30,7 +30,12 @@ public enum Reduction: String, CaseIterable, Sendable {
 }
 
 extension LossFunction {
-    /// E of sample n: row n of a, y and t (callers sum these with `Reduction.combine`).
+    /// True when E is computed from the weighted sums a(L) rather than from the outputs y
+    /// (cross-entropy, see `sampleLoss`): a pass that only wants E need not make y then.
+    var readsWeightedSums: Bool { self == .crossEntropy }
+
+    /// E of sample n: row n of t and of v, which is a(L) when `readsWeightedSums` and y otherwise
+    /// (callers sum these with `Reduction.combine`).
     ///
     ///     half_sse       E = ½ Σ_k (t_k − y_k)²
     ///     mse            E = (1/K) Σ_k (t_k − y_k)²
@@ -42,15 +47,17 @@ extension LossFunction {
     ///     sigmoid:  E = Σ_k [t_k · softplus(−a_k) + (1 − t_k) · softplus(a_k)],
     ///               softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|))
     @inline(__always)
-    func sampleLoss(_ n: Int, weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Double {
-        let k = y.cols
+    func sampleLoss(_ n: Int, of v: Matrix, targets t: Matrix, activation: Activation) -> Double {
+        let k = v.cols
         let row = n * k ..< (n + 1) * k
         var e = 0.0
         switch self {
         case .halfSSE, .mse:
+            let y = v
             for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
             e = self == .mse ? e / Double(k) : e * 0.5
         case .crossEntropy where activation == .softmax:
+            let a = v
             let m = a.storage[row].max() ?? 0
             var s = 0.0
             for c in row { s += Double.exp(a.storage[c] - m) }
@@ -59,7 +66,7 @@ extension LossFunction {
         case .crossEntropy:
             precondition(activation == .sigmoid, "cross_entropy needs a softmax or sigmoid output (validation checks this)")
             for c in row {
-                let x = a.storage[c], tc = t.storage[c]
+                let x = v.storage[c], tc = t.storage[c]
                 if tc != 0 { e += tc * softplus(-x) }
                 if tc != 1 { e += (1 - tc) * softplus(x) }
             }

@@ -62,10 +62,10 @@ extension Network {
     }
 
     /// The same, handing each layer's checked pass to `body` as it is made.
-    private func forward(_ x: Matrix, site: ComputationSite, _ body: (LayerForward) -> Void) throws(BackpropError) {
+    private func forward(_ x: Matrix, site: ComputationSite, _ body: (consuming LayerForward) -> Void) throws(BackpropError) {
         var z = x
-        for (l, layer) in layers.enumerated() {
-            let pass = layer.forward(z)
+        for l in layers.indices {
+            let pass = layers[l].forward(z)
             try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
             try requireFinite(pass.outputs, "the outputs", layer: l, site: site)
             z = pass.outputs
@@ -78,29 +78,28 @@ extension Network {
         let passes = try forward(problem.inputs, site: site)
         guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
         let y = passes[passes.count - 1]
-        let loss = try self.loss(weightedSums: y.weightedSums, outputs: y.outputs, targets: t, problem: problem, site: site)
+        let loss = try self.loss(problem.loss.readsWeightedSums ? y.weightedSums : y.outputs, targets: t, problem: problem, site: site)
         return ForwardResult(layers: passes, loss: loss)
     }
 
     /// The reduced loss of the problem's samples (with targets t) alone, for when no pass is kept.
     ///
-    /// A hidden layer's outputs are only the next layer's input here, so f is applied in place on
-    /// its weighted sums (after they are checked): one matrix per hidden layer instead of two, and
-    /// no array of passes. The last layer keeps a and y, both of which the loss may read.
+    /// A layer's outputs are only the next layer's input here (or the loss's), so f is applied in
+    /// place on its weighted sums after they are checked: one matrix per layer instead of two, and
+    /// no array of passes. A loss that reads a(L) (cross-entropy) is computed before f, and the
+    /// last y is never made: it would be finite anyway, as a sigmoid or softmax of a finite a(L).
     func loss(_ problem: Problem, targets t: Matrix, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1
         var z = problem.inputs
-        for l in 0..<last {
+        for l in 0...last {
             var a = layers[l].weightedSums(z)
             try requireFinite(a, "the weighted sums", layer: l, site: site)
+            if l == last && problem.loss.readsWeightedSums { return try loss(a, targets: t, problem: problem, site: site) }
             layers[l].activation.forward(inPlace: &a)
             try requireFinite(a, "the outputs", layer: l, site: site)
             z = a
         }
-        let pass = layers[last].forward(z)
-        try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
-        try requireFinite(pass.outputs, "the outputs", layer: last, site: site)
-        return try loss(weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, problem: problem, site: site)
+        return try loss(z, targets: t, problem: problem, site: site)
     }
 
     /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
@@ -112,7 +111,8 @@ extension Network {
     ///     δ(l)     = f'(a(l)) ⊙ (δ(l+1) · W(l+1))      for l = L−1 … 1
     ///     ∂E/∂W(l) = s · δ(l)ᵀ · z(l−1),  ∂E/∂b(l) = s · Σ_n δ(l)_n,   s = 1/N (mean) or 1 (sum)
     ///
-    /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds.
+    /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds, and moves
+    /// into the result once the layer's backward pass has read it (no retain, no release).
     public func gradients(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
         guard let t = problem.targets else {
             throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
@@ -123,7 +123,8 @@ extension Network {
         result.reserveCapacity(layers.count)
         try forward(problem.inputs, site: site) { result.append(LayerGradients(unfilled: $0)) }
         let last = layers.count - 1
-        let loss = try self.loss(weightedSums: result[last].weightedSums, outputs: result[last].outputs, targets: t, problem: problem, site: site)
+        let loss = try self.loss(problem.loss.readsWeightedSums ? result[last].weightedSums : result[last].outputs,
+                                 targets: t, problem: problem, site: site)
         let s = problem.reduction.scale(samples: problem.inputs.rows)
 
         var delta = problem.loss.outputDelta(weightedSums: result[last].weightedSums, outputs: result[last].outputs,
@@ -135,22 +136,21 @@ extension Network {
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
             if let dBiases { try requireFinite(dBiases, "the bias gradients", layer: l, site: site) }
-            result[l].deltas = delta
+            result[l].deltas = consume delta
             result[l].weightGradients = dWeights
             result[l].biasGradients = dBiases
-            if let dInput {
-                delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
-                                                          outputs: result[l - 1].outputs, gradient: dInput)
-            }
+            guard let dInput else { break }
+            delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
+                                                      outputs: result[l - 1].outputs, gradient: dInput)
         }
         return GradientsResult(layers: result, loss: loss)
     }
 
-    /// E reduced over the batch, from the last layer's a and y.
-    private func loss(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+    /// E reduced over the batch, from v: the last layer's a or y, as `LossFunction.sampleLoss` reads.
+    private func loss(_ v: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1, activation = layers[last].activation
-        let loss = problem.reduction.combine(samples: y.rows) { n in
-            problem.loss.sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation)
+        let loss = problem.reduction.combine(samples: v.rows) { n in
+            problem.loss.sampleLoss(n, of: v, targets: t, activation: activation)
         }
         guard loss.isFinite else {
             throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
@@ -162,22 +162,29 @@ extension Network {
 extension LayerGradients {
     /// A layer's a and z, its δ and parameter gradients still empty (0×0, nil) until the backward
     /// pass fills them in.
-    fileprivate init(unfilled pass: LayerForward) {
+    fileprivate init(unfilled pass: consuming LayerForward) {
         let none = Matrix(rows: 0, cols: 0, storage: [])
         self.init(weightedSums: pass.weightedSums, outputs: pass.outputs, deltas: none, weightGradients: none, biasGradients: nil)
     }
 }
 
 /// Throws a non-finite error naming the layer and step when m holds NaN or ±Infinity.
+///
+/// Inlined: the check is one pass over m, and as a call it was a retain and a release of m's
+/// storage around that pass; the error, the rare case, is built out of line.
+@inline(__always)
 func requireFinite(_ m: Matrix, _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
-    guard m.isFinite else {
-        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
-    }
+    guard m.isFinite else { throw nonFinite(what, layer: l, site: site) }
 }
 
 /// The same for a vector (biases and their gradients).
+@inline(__always)
 func requireFinite(_ v: [Double], _ what: String, layer l: Int, site: ComputationSite) throws(BackpropError) {
-    guard v.allSatisfy(\.isFinite) else {
-        throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
-    }
+    guard v.isFinite else { throw nonFinite(what, layer: l, site: site) }
+}
+
+/// The error of both checks: the path of layer l, with what became non-finite and when.
+@inline(never)
+private func nonFinite(_ what: String, layer l: Int, site: ComputationSite) -> BackpropError {
+    BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
 }

@@ -36,10 +36,16 @@ extension Problem {
             let site = ComputationSite(step: step, of: options.steps)
             let g = try network.gradients(self, site: site)
             losses.append(g.loss)
-            for l in network.layers.indices {
+            if step == 1 {
+                // A new array of layers, not a copy of the problem's to overwrite: the copy would
+                // retain every old parameter array only to release it.
+                network.layers = []
+                network.layers.reserveCapacity(self.network.layers.count)
+            }
+            for l in self.network.layers.indices {
                 let dWeights = g.layers[l].weightGradients, dBiases = options.updateBiases ? g.layers[l].biasGradients : nil
                 if step == 1 {
-                    network.layers[l] = network.layers[l].descending(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate)
+                    network.layers.append(self.network.layers[l].descending(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate))
                 } else {
                     network.layers[l].descend(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate)
                 }

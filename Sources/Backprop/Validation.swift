@@ -179,14 +179,18 @@ extension NetworkSpec {
         }
         var checked: [DenseLayer] = []
         checked.reserveCapacity(layers.count)
-        for (l, layer) in layers.enumerated() {
+        // By index, never a copy of a layer or a row: each copy would retain its arrays (atomics)
+        // only to release them again.
+        for l in layers.indices {
             func p() -> FieldPath { layersPath().index(l) }
             func weightsPath() -> FieldPath { p().key("weights") }
-            let activation = checkedName(layer.activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p(), into: &c)
-            guard let width = layer.weights.first?.count else {
+            let activation = checkedName(layers[l].activation, default: Activation.sigmoid, key: "activation", names: Activation.names, at: p(), into: &c)
+            let units = layers[l].weights.count
+            guard units > 0 else {
                 c.add(.shapeMismatch, weightsPath(), "expected at least one row (one per unit), found none")
                 continue
             }
+            let width = layers[l].weights[0].count
             if l > 0 {
                 let below = layers[l - 1].weights.count
                 if below > 0, width != below {
@@ -195,20 +199,21 @@ extension NetworkSpec {
                 }
             }
             if width == 0 { c.add(.shapeMismatch, weightsPath().index(0), "expected at least one weight, found none") }
-            for (j, row) in layer.weights.enumerated() {
-                if j > 0, row.count != width {
-                    c.add(.shapeMismatch, weightsPath().index(j), "expected \(width) weights like row 0, found \(row.count)")
+            for j in 0..<units {
+                let found = layers[l].weights[j].count
+                if j > 0, found != width {
+                    c.add(.shapeMismatch, weightsPath().index(j), "expected \(width) weights like row 0, found \(found)")
                 }
-                checkFinite(row, at: weightsPath().index(j), into: &c)
+                checkFinite(layers[l].weights[j], at: weightsPath().index(j), into: &c)
             }
-            if let b = layer.biases {
-                if b.count != layer.weights.count {
-                    c.add(.shapeMismatch, p().key("biases"), "expected \(layer.weights.count) biases (one per unit), found \(b.count)")
+            if let found = layers[l].biases?.count {
+                if found != units {
+                    c.add(.shapeMismatch, p().key("biases"), "expected \(units) biases (one per unit), found \(found)")
                 }
-                checkFinite(b, at: p().key("biases"), into: &c)
+                checkFinite(layers[l].biases!, at: p().key("biases"), into: &c)
             }
             if c.isEmpty {
-                checked.append(DenseLayer(weights: Matrix(rectangular: layer.weights), biases: layer.biases, activation: activation))
+                checked.append(DenseLayer(weights: Matrix(rectangular: layers[l].weights), biases: layers[l].biases, activation: activation))
             }
         }
         return c.isEmpty ? checked : []
@@ -238,7 +243,9 @@ extension StepOptions {
 
 /// Resolves an optional name to its enum case, reporting the accepted names when it is unknown.
 private func checkedName<T: RawRepresentable>(_ name: String?, default value: T, key: String, names: @autoclosure () -> String, at path: @autoclosure () -> FieldPath = .root, into c: inout IssueCollector) -> T where T.RawValue == String {
-    guard let name else { return value }
+    // The default is also the name most requests spell out: one comparison instead of the
+    // enum's lookup through its names (~200 instructions a name, callgrind).
+    guard let name, name != value.rawValue else { return value }
     guard let resolved = T(rawValue: name) else {
         c.add(.invalidValue, path().key(key), "unknown \(key) \"\(name)\"; expected one of \(names())")
         return value
