@@ -3,10 +3,12 @@
 
 /// How libmicrohttpd spreads connections over threads.
 public enum ThreadModel: Sendable, Equatable {
-    /// `threads` polling threads (poll) sharing all connections: fastest for tiny requests, but
-    /// a slow request delays every other connection on its thread.
+    /// `threads` polling threads (poll) sharing all connections: fastest for tiny requests (no
+    /// thread switch per request). A request the handler cannot answer quickly
+    /// (`HTTPHandler.respondIfQuick`) is answered on a thread of its own, so it delays no other.
     case pool
-    /// One thread per connection (poll): slow requests are isolated, at a thread's cost each.
+    /// One thread per connection (poll): every request runs on its connection's thread, at a
+    /// thread switch per request.
     case threadPerConnection
 }
 

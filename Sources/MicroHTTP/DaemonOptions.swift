@@ -38,7 +38,8 @@ extension ServerConfiguration {
             // sat in CLOSE_WAIT, counted in flight and against the per-IP limit, until the idle
             // timeout (AbandonedUploadTests). poll costs nothing at 16 connections, ~1/3 of the
             // rate at 64 busy ones (scripts/hardening.sh figures).
-            flags |= MHD_USE_POLL.rawValue
+            // Suspend/resume: heavy requests are answered on threads of their own (Offload.swift).
+            flags |= MHD_USE_POLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
         case .threadPerConnection:
             // poll, not MHD's default select, which fails past FD_SETSIZE (1024) descriptors.
             flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue

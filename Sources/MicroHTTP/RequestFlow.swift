@@ -34,9 +34,10 @@ extension ServerContext {
             return .YES
 
         case .receivingBody, .discardingBody:
+            let discarding = if case .discardingBody = state.phase { true } else { false }
             let size = uploadDataSize.pointee
             if size > 0 {
-                if state.phase == .receivingBody {
+                if !discarding {
                     if state.request.body.count + size > limit {
                         // A chunked body outgrew the limit; MHD can only be answered at the end.
                         state.phase = .discardingBody
@@ -51,12 +52,27 @@ extension ServerContext {
                 return .YES
             }
             // Final call: the whole body is here (or was discarded).
-            if state.phase == .discardingBody {
+            if discarding {
                 return answer(handler.bodyTooLarge(state.request, limit: limit), &state, connection)
             }
             state.request.requestsInFlight = inFlight.load(ordering: .relaxed)
-            let response = handler.respond(to: state.request)
+            // A connection's own thread may block; a polling thread serves others and must not.
+            let quick = configuration.threadModel == .threadPerConnection
+                ? handler.respond(to: state.request) : handler.respondIfQuick(to: state.request)
+            guard let response = quick else {
+                let pending = PendingResponse()
+                state.phase = .computing(pending)
+                offload(state.request, connection: connection, into: pending)
+                state.request.body = []  // the worker holds it while it needs it
+                return .YES
+            }
             state.request.body = []  // not kept for as long as MHD takes to send the answer
+            return answer(response, &state, connection)
+
+        case .computing(let pending):
+            // Called again after the worker resumed the connection: its response is ready.
+            uploadDataSize.pointee = 0
+            guard let response = pending.take() else { return .YES }
             return answer(response, &state, connection)
 
         case .answered:

@@ -15,6 +15,8 @@ struct RequestState {
         case receivingBody
         /// A chunked body grew past the limit: chunks are consumed and dropped.
         case discardingBody
+        /// The handler answers on a thread of its own; the connection is suspended until then.
+        case computing(PendingResponse)
         /// A response is queued; MHD will not call the access handler again.
         case answered
     }

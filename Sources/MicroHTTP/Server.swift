@@ -128,6 +128,10 @@ extension HTTPServer {
     /// MHD_stop_daemon joins MHD's threads and completes every open request (NOTIFY_COMPLETED
     /// fires for each), so only afterwards is the context's retain released.
     fileprivate func stop(_ running: RunningDaemon) {
+        // Requests answered on threads of their own finish first, however long the drain was:
+        // MHD panics on stopping with a suspended connection, and a worker's last act is a call
+        // into MHD. The handler's own limits bound the wait.
+        while context.offloaded.load(ordering: .sequentiallyConsistent) > 0 { usleep(2_000) }
         MHD_stop_daemon(running.daemon)
         context.accessLog.stop()  // after MHD: the last requests' lines are in by now
         running.retainedContext.release()

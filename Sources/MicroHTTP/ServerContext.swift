@@ -9,6 +9,8 @@ final class ServerContext: Sendable {
     let handler: any HTTPHandler
     /// Requests between their request line and MHD's completion notice.
     let inFlight = Atomic<Int>(0)
+    /// Requests being answered on a thread of their own, their connections suspended (Offload.swift).
+    let offloaded = Atomic<Int>(0)
     /// The last message libmicrohttpd logged: the best explanation when MHD_start_daemon fails.
     let lastLibraryMessage = Locked<String?>(nil)
     /// Request lines, batched (started and stopped with the daemon when `accessLog` is on).
