@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Instructions the whole server spends on one small POST /step, counted by callgrind: the server
+# answers 200 and then 1200 requests on one keep-alive connection, and the difference of the two
+# totals over 1000 is the per-request cost (startup and shutdown cancel out). Deterministic, so it
+# measures a change on a noisy machine where wall-clock rates cannot (README, "Performance").
+# Usage: scripts/request-instructions.sh [BODY.json]   (default ../shared/bench/peer/small.json)
+# Builds a release server with -gnone (valgrind cannot read Swift 6.3's debug info) in .build-cg.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+body="${1:-../shared/bench/peer/small.json}"
+command -v valgrind >/dev/null || apt-get install -y -q valgrind >&2
+swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
+server=.build-cg/release/backprop-server
+out=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+for n in 200 1200; do
+  valgrind --tool=callgrind --callgrind-out-file="$out/cg.$n" "$server" --port "$port" --quiet 2>"$out/err.$n" >/dev/null &
+  pid=$!
+  python3 - "$n" "$port" "$body" <<'PY'
+import http.client, socket, sys, time
+n, port, body = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], "rb").read()
+for _ in range(300):
+    try: socket.create_connection(("127.0.0.1", port)).close(); break
+    except OSError: time.sleep(0.1)
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    c.request("POST", "/step", body, {"Content-Type": "application/json"})
+    r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+PY
+  kill -TERM "$pid"; wait "$pid" || true
+done
+total() { grep -o 'Collected : [0-9]*' "$out/err.$1" | grep -o '[0-9]*$'; }
+echo "instructions per request: $(( ($(total 1200) - $(total 200)) / 1000 ))"
+echo "profile (1200 requests): callgrind_annotate --inclusive=yes $out/cg.1200"
