@@ -21,7 +21,8 @@ public enum BLAS {
     ///   they are freed and every page is faulted in and zeroed again by the next step, which made
     ///   a 784-128-10 step twice as slow as its dgemm calls (measured: 2.5–3.1 ms against 1.3 ms).
     ///   Sets M_TRIM_THRESHOLD = 64 MiB and M_MMAP_THRESHOLD = 32 MiB (glibc's largest) for the
-    ///   whole process; a no-op off glibc.
+    ///   whole process; a no-op off glibc, and for backprop-server, which links mimalloc instead
+    ///   (Package.swift), whose freed memory is reused without these settings.
     public static func configure(threads: Int = 1, retainFreedMemory: Bool = true) {
         precondition(threads >= 1, "at least one thread")
         _ = defaultThreads  // so that the lazy default can never run after, and undo, this setting
