@@ -33,6 +33,13 @@ public struct HTTPHeaders: Sendable {
     /// no growth or capacity checks per field (appending to an array cost ~600 instructions per
     /// field). `byteCount` is the sum of `size(name:value:)` over the fields `body` writes.
     init(byteCount: Int, writingWith body: (inout FieldWriter) -> Void) {
+        // No fields: every field takes at least 2 × lengthSize bytes. Not the uninitialized
+        // initializer with capacity 0: it stores the count into the shared empty-array
+        // singleton, a write ThreadSanitizer reports as a race between two requests' threads.
+        guard byteCount > 0 else {
+            storage = []
+            return
+        }
         storage = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in
             var writer = FieldWriter(buffer: UnsafeMutableRawBufferPointer(buffer))
             body(&writer)

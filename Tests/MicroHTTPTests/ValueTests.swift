@@ -28,6 +28,7 @@ import Testing
         #expect(headers.value(named: "x-byte") == nil)
         #expect(headers.value(named: "x-bytess") == nil)
         #expect(HTTPHeaders().map(\.name).isEmpty)
+        #expect(HTTPHeaders([]).map(\.name).isEmpty)
     }
 
     @Test func fieldNamesAreLowercasedInASCIIOnly() {
