@@ -5,17 +5,9 @@
 // polling thread, which queues the response (MHD responses are queued only from there).
 internal import CMicroHTTPD
 import Glibc
-import Synchronization
 
 /// The response of an offloaded request, handed from its thread to the polling thread.
-final class PendingResponse: Sendable {
-    private let response = Mutex<HTTPResponse?>(nil)
-
-    func fulfil(_ value: HTTPResponse) { response.withLock { $0 = value } }
-
-    /// The response once computed (nil before), handed over once.
-    func take() -> HTTPResponse? { response.withLock { $0.take() } }
-}
+typealias PendingResponse = Locked<HTTPResponse?>
 
 /// An MHD connection that a worker thread may resume. @unchecked: OpaquePointer is not
 /// Sendable, but the only call made through it off the polling thread is MHD_resume_connection,
@@ -26,21 +18,32 @@ struct SuspendedConnection: @unchecked Sendable {
 
 extension ServerContext {
     /// Suspends `connection` and computes `request`'s response on a new thread, which resumes
-    /// the connection when the response is in `pending`. Counted in `offloaded` until the resume
-    /// is done: MHD_stop_daemon must not run while a connection is suspended (it would panic)
-    /// nor before a worker's last call into MHD (HTTPServer.stop waits for the count to be 0).
-    func offload(_ request: HTTPRequest, connection: OpaquePointer, into pending: PendingResponse) {
-        MHD_suspend_connection(connection)
+    /// the connection once the response is in `pending`. Returns false, touching nothing, when
+    /// the server is stopping: the caller then answers on this thread.
+    ///
+    /// Counted in `offloaded` until the resume is done, because MHD_stop_daemon must not run while
+    /// a connection is suspended (it panics) nor before a worker's last call into MHD. The count
+    /// goes up before `stopping` is read and `stop` sets `stopping` before it reads the count
+    /// (both sequentially consistent), so either `stop` waits for this request or this request
+    /// sees `stopping` and is not suspended.
+    func offload(_ request: HTTPRequest, connection: OpaquePointer, into pending: PendingResponse) -> Bool {
         offloaded.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if stopping.load(ordering: .sequentiallyConsistent) {
+            offloaded.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            return false
+        }
+        MHD_suspend_connection(connection)
         let suspended = SuspendedConnection(pointer: connection)
         let work: @Sendable () -> Void = {
-            pending.fulfil(self.handler.respond(to: request))
+            let response = self.handler.respond(to: request)
+            pending.withLock { $0 = response }
             MHD_resume_connection(suspended.pointer)
             self.offloaded.wrappingSubtract(1, ordering: .sequentiallyConsistent)
         }
         // No thread to be had (resource limits): answer here rather than not at all. The
         // resume still goes through MHD, which calls the access handler for the answer.
         if !DetachedThread.start(work) { work() }
+        return true
     }
 }
 

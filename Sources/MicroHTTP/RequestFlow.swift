@@ -59,20 +59,22 @@ extension ServerContext {
             // A connection's own thread may block; a polling thread serves others and must not.
             let quick = configuration.threadModel == .threadPerConnection
                 ? handler.respond(to: state.request) : handler.respondIfQuick(to: state.request)
-            guard let response = quick else {
-                let pending = PendingResponse()
-                state.phase = .computing(pending)
-                offload(state.request, connection: connection, into: pending)
-                state.request.body = []  // the worker holds it while it needs it
-                return .YES
+            if quick == nil {
+                let pending = PendingResponse(nil)
+                if offload(state.request, connection: connection, into: pending) {
+                    state.phase = .computing(pending)
+                    state.request.body = []  // the worker holds it while it needs it
+                    return .YES
+                }
             }
+            let response = quick ?? handler.respond(to: state.request)  // not offloaded: stopping
             state.request.body = []  // not kept for as long as MHD takes to send the answer
             return answer(response, &state, connection)
 
         case .computing(let pending):
             // Called again after the worker resumed the connection: its response is ready.
             uploadDataSize.pointee = 0
-            guard let response = pending.take() else { return .YES }
+            guard let response = pending.withLock({ $0.take() }) else { return .YES }
             return answer(response, &state, connection)
 
         case .answered:

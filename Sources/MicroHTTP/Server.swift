@@ -31,6 +31,8 @@ public final class HTTPServer: Sendable {
     /// Graceful stop: stop accepting connections at once, let in-flight requests (uploads
     /// included) finish until `timeoutSeconds` passes, then stop the daemon, closing whatever is
     /// left, and close the listening socket. Returns true when nothing was cut off.
+    /// A request being answered on a thread of its own (`HTTPHandler.respondIfQuick` declined
+    /// it) is always waited for, even past the deadline: libmicrohttpd cannot stop under it.
     /// Safe to call more than once and from any thread, but not from inside a handler.
     public func shutdown(timeoutSeconds: Double) -> Bool {
         // Clamped so that NaN, negative or infinite timeouts cannot trap in the conversion.
@@ -130,7 +132,8 @@ extension HTTPServer {
     fileprivate func stop(_ running: RunningDaemon) {
         // Requests answered on threads of their own finish first, however long the drain was:
         // MHD panics on stopping with a suspended connection, and a worker's last act is a call
-        // into MHD. The handler's own limits bound the wait.
+        // into MHD. The handler's own limits bound the wait. From here on, nothing is offloaded.
+        context.stopping.store(true, ordering: .sequentiallyConsistent)
         while context.offloaded.load(ordering: .sequentiallyConsistent) > 0 { usleep(2_000) }
         MHD_stop_daemon(running.daemon)
         context.accessLog.stop()  // after MHD: the last requests' lines are in by now

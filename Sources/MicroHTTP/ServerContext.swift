@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     let inFlight = Atomic<Int>(0)
     /// Requests being answered on a thread of their own, their connections suspended (Offload.swift).
     let offloaded = Atomic<Int>(0)
+    /// Set by HTTPServer.stop before it waits for `offloaded` to reach 0: no request is offloaded after.
+    let stopping = Atomic<Bool>(false)
     /// The last message libmicrohttpd logged: the best explanation when MHD_start_daemon fails.
     let lastLibraryMessage = Locked<String?>(nil)
     /// Request lines, batched (started and stopped with the daemon when `accessLog` is on).
