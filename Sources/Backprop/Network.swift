@@ -62,12 +62,15 @@ extension Network {
     }
 
     /// The same, handing each layer's checked pass to `body` as it is made.
+    ///
+    /// Only a(l) is checked: every activation maps finite a to finite z (sigmoid and tanh are
+    /// bounded, relu, leaky_relu and linear are finite of finite, softmax subtracts its row's
+    /// maximum so its sum is ≥ 1), so z(l) needs no pass of its own.
     private func forward(_ x: Matrix, site: ComputationSite, _ body: (consuming LayerForward) -> Void) throws(BackpropError) {
         var z = x
         for l in layers.indices {
             let pass = layers[l].forward(z)
             try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
-            try requireFinite(pass.outputs, "the outputs", layer: l, site: site)
             z = pass.outputs
             body(pass)
         }
@@ -85,9 +88,9 @@ extension Network {
     /// The reduced loss of the problem's samples (with targets t) alone, for when no pass is kept.
     ///
     /// A layer's outputs are only the next layer's input here (or the loss's), so f is applied in
-    /// place on its weighted sums after they are checked: one matrix per layer instead of two, and
-    /// no array of passes. A loss that reads a(L) (cross-entropy) is computed before f, and the
-    /// last y is never made: it would be finite anyway, as a sigmoid or softmax of a finite a(L).
+    /// place on its weighted sums after they are checked (finite a makes finite z, see above): one
+    /// matrix per layer instead of two, and no array of passes. A loss that reads a(L)
+    /// (cross-entropy) is computed before f, and the last y is never made.
     func loss(_ problem: Problem, targets t: Matrix, site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1
         var z = problem.inputs
@@ -96,7 +99,6 @@ extension Network {
             try requireFinite(a, "the weighted sums", layer: l, site: site)
             if l == last && problem.loss.readsWeightedSums { return try loss(a, targets: t, problem: problem, site: site) }
             layers[l].activation.forward(inPlace: &a)
-            try requireFinite(a, "the outputs", layer: l, site: site)
             z = a
         }
         return try loss(z, targets: t, problem: problem, site: site)

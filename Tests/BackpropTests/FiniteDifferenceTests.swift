@@ -185,7 +185,8 @@ struct FiniteDifferenceTests {
             ]),
             inputs: .batch(rng.rows(8, 40, -1, 1)), targets: .batch(rng.rows(8, 20, 0, 1)), loss: "mse")
         let problem = try spec.validated(requireTargets: true)
-        // Forward, weight gradient and δ·W of both layers all clear the dgemm threshold.
+        // Both layers' forward and weight-gradient products, and layer 1's δ·W (layer 0 needs none),
+        // all clear the dgemm threshold.
         for (m, n, k) in [(8, 30, 40), (8, 20, 30), (30, 40, 8), (20, 30, 8), (8, 30, 20)] {
             #expect(BLAS.profits(m: m, n: n, k: k), "\(m)×\(n)×\(k) would use the plain loop")
         }
