@@ -272,7 +272,7 @@ public struct JSONWriter: ~Copyable {
         var runStart = 0
         for k in utf8.indices {
             let c = utf8[k]
-            guard needsEscape(c) else { continue }
+            guard SpecialBytes.isSpecial(c) else { continue }
             put(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
             runStart = k + 1
             put(UInt8(ascii: "\\"))
@@ -290,11 +290,6 @@ public struct JSONWriter: ~Copyable {
         put(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         put(UInt8(ascii: "\""))
     }
-}
-
-/// The bytes a JSON string must escape (RFC 8259 §7): quote, backslash, controls.
-@inline(__always) private func needsEscape(_ c: UInt8) -> Bool {
-    c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
 }
 
 /// Copies `utf8` to `out` and returns true when none of its bytes needs escaping; returns false

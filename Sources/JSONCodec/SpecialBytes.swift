@@ -5,6 +5,12 @@
 enum SpecialBytes {
     static let highBits: UInt64 = 0x8080_8080_8080_8080
 
+    /// One byte's test, for the bytes past the last whole word: quote, backslash, controls.
+    @inline(__always)
+    static func isSpecial(_ c: UInt8) -> Bool {
+        c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
+    }
+
     /// The high bit of each byte of `w` (read little-endian: byte 0 first in memory) that is a
     /// quote, a backslash or below 0x20, by the SWAR tests of "Bit Twiddling Hacks" (Anderson):
     ///

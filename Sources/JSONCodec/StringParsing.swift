@@ -15,21 +15,25 @@ extension Parser {
             i = p + 1
             return true
         }
-        let start = text.count - (p - contentStart)
+        var ascii = true  // the plain run is ASCII; cleared by the first byte or escape that is not
         while true {
             guard p < end else { throw fail("unexpected end of input", at: end) }
             let c = base[p]
             if c == UInt8(ascii: "\"") {
                 i = p + 1
-                return UnsafeBufferPointer(rebasing: text.elements[start...]).allSatisfy { $0 < 0x80 }
+                return ascii
             } else if c == UInt8(ascii: "\\") {
+                let decoded = text.count
                 p = try parseEscape(at: p)
+                // A \u escape above U+007F decodes to 2–4 bytes, all ≥ 0x80.
+                if text.count - decoded > 1 { ascii = false }
             } else if c < 0x20 {
                 throw fail("unescaped control character U+00\(hex2(c)) in string", at: p)
             } else if c < 0x80 {
                 text.append(c)
                 p += 1
             } else {
+                ascii = false
                 let n = utf8SequenceLength(at: p)
                 if n == 0 { throw fail("invalid UTF-8", at: p) }
                 text.append(contentsOf: UnsafeBufferPointer(start: base + p, count: n))
@@ -51,7 +55,7 @@ extension Parser {
         }
         while p < end {
             let c = base[p]
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+            if SpecialBytes.isSpecial(c) || c >= 0x80 { break }
             p += 1
         }
         return p

@@ -61,6 +61,9 @@ private func document(_ text: String) throws -> JSONNode {
         #expect(root.member("ab")?.number == 1)
         #expect(root.member("sl/ash")?.number == 2)
         #expect(root.member("café")?.number == 3)
+        // An escape that decodes above U+007F makes the name non-ASCII, so two escaped
+        // spellings of é compare as Strings do (equal), not byte for byte.
+        #expect(parseError(#"{"\u00e9": 1, "e\u0301": 2}"#)?.message == "duplicate key \"e\u{301}\"")
     }
 
     @Test func namesCompareAsSwiftStringsDo() throws {
