@@ -1,0 +1,79 @@
+// Golden answers: what the service answered before a refactor, byte for byte. The requests are
+// README.md's examples, a grid over routes, activations, losses and errors
+// (scripts/golden_requests.py), and every request of the shared API table; the answers were
+// recorded from the code as it was (Tests/Golden/answers.json). A reshaping is done when these
+// pass unchanged. BACKPROP_RECORD_GOLDEN=1 rewrites the answers: only before a refactor, never
+// to make one pass.
+
+import APITestCases
+import BackpropAPI
+import Foundation
+import MicroHTTP
+import Testing
+
+@Suite("Golden answers")
+struct GoldenTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Golden")
+    static let service = BackpropService(configuration: ServiceConfiguration(corsOrigins: [testOrigin]))
+
+    struct Request: Codable {
+        var name: String
+        var method: String
+        var path: String
+        var body: String
+        var headers: [[String]]?
+    }
+
+    struct Answer: Codable, Equatable {
+        var status: Int
+        var contentType: String
+        var body: String
+    }
+
+    /// Every golden request: the generated file's, then the API table's (bodies kept as bytes).
+    static let requests: [(name: String, request: HTTPRequest)] = {
+        let data = try! Data(contentsOf: directory.appendingPathComponent("requests.json"))
+        let generated = try! JSONDecoder().decode([Request].self, from: data).map { r in
+            (r.name, HTTPRequest(method: r.method, path: r.path, headers: (r.headers ?? []).map { ($0[0], $0[1]) }, body: Array(r.body.utf8)))
+        }
+        let table = APICases.all.map { c in
+            ("table: " + c.name, HTTPRequest(method: c.method, path: c.path, headers: c.headers, body: c.body))
+        }
+        return generated + table
+    }()
+
+    static func answer(_ request: HTTPRequest) -> Answer {
+        let r = service.respond(to: request)
+        let type = r.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+        return Answer(status: r.status, contentType: type, body: String(decoding: r.body, as: UTF8.self))
+    }
+
+    static let answersFile = directory.appendingPathComponent("answers.json")
+
+    @Test func answersAreUnchanged() throws {
+        if ProcessInfo.processInfo.environment["BACKPROP_RECORD_GOLDEN"] == "1" {
+            var recorded: [String: Answer] = [:]
+            for (name, request) in Self.requests { recorded[name] = Self.answer(request) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try encoder.encode(recorded).write(to: Self.answersFile)
+            return
+        }
+        let golden = try JSONDecoder().decode([String: Answer].self, from: Data(contentsOf: Self.answersFile))
+        #expect(golden.count == Self.requests.count, "answers.json has \(golden.count) answers for \(Self.requests.count) requests")
+        var changed = 0
+        for (name, request) in Self.requests {
+            guard let want = golden[name] else {
+                Issue.record("\(name): no golden answer recorded")
+                continue
+            }
+            let got = Self.answer(request)
+            if got != want {
+                changed += 1
+                Issue.record("\(name): answer changed\n  was: \(want.status) \(want.body.prefix(600))\n  now: \(got.status) \(got.body.prefix(600))")
+            }
+        }
+        #expect(changed == 0)
+    }
+}
