@@ -60,8 +60,8 @@ func problem(_ shape: Shape) -> Problem {
             DenseLayer(weights: Matrix(rectangular: [[0.15, 0.20], [0.25, 0.30]]), biases: [0.35, 0.35]),
             DenseLayer(weights: Matrix(rectangular: [[0.40, 0.45], [0.50, 0.55]]), biases: [0.60, 0.60]),
         ])
-        return Problem(network: network, inputs: Matrix(rectangular: [[0.05, 0.10]]),
-                       targets: Matrix(rectangular: [[0.01, 0.99]]), isBatch: false)
+        return try! Problem(network: network, inputs: Matrix(rectangular: [[0.05, 0.10]]),
+                       targets: Matrix(rectangular: [[0.01, 0.99]]))
     }
     var rng = SplitMix64(seed: 42)
     var layers: [DenseLayer] = []
@@ -75,7 +75,7 @@ func problem(_ shape: Shape) -> Problem {
     let inputs = rng.matrix(shape.batch, shape.widths[0], 0, 1)
     var targets = Matrix(zeros: shape.batch, k)
     for n in 0..<shape.batch { targets[n, Int(rng.next() % UInt64(k))] = 1 }
-    return Problem(network: Network(layers: layers), inputs: inputs, targets: targets, isBatch: !shape.single)
+    return try! Problem(network: Network(layers: layers), inputs: inputs, targets: targets)
 }
 
 // MARK: - Timing
@@ -127,11 +127,13 @@ func stepTime(budget: Double, _ body: () throws -> Double) rethrows -> (wall: Do
     return best
 }
 
-/// One step as the service runs it: gradients, then w ← w − η ∂E/∂w on every layer.
-func step(_ p: Problem) throws -> Double {
-    let g = try p.network.gradients(p)
-    let updated = zip(p.network.layers, g.layers).map { $0.descending($1, rate: 1, updateBiases: true) }
-    return g.loss + updated[0].weights.storage[0]
+/// One step as the training loop runs it: gradients, then the optimizer's w ← w − η ∂E/∂w on
+/// every layer, in place on `network` (η = 0, so that repeated steps time the same numbers).
+func step(_ p: Problem, _ network: inout Network, _ optimizer: inout Optimizer) throws -> Double {
+    let g = try network.gradients(p.inputs, targets: p.targets!, loss: p.loss, reduction: p.reduction)
+    optimizer.update(&network, weightGradients: g.layers.map(\.weightGradients), biasGradients: g.layers.map(\.biasGradients),
+                     learningRate: 0, updateBiases: true)
+    return g.loss + network.layers[0].weights.storage[0]
 }
 
 // MARK: - Formatting without Foundation
@@ -205,13 +207,14 @@ func probeThresholds(budget: Double) {
 func timeSteps(budget: Double, ceilings: [String: (wall: Double, cpu: Double)], only: String?) throws {
     print("step = gradients + update, best over about \(fixed(budget, 1)) s of steps; GFLOP/s = step flops / step time;")
     print("ratio = core GFLOP/s / C dgemm GFLOP/s by the wall clock; cpu ratio the same by thread CPU time;")
-    print("train = Problem.train(StepOptions()): a step plus the final forward pass")
+    print("train = Problem.train(TrainingOptions()): a step plus the final forward pass")
     print(pad("shape", 22) + pad("step ms", 11) + pad("GFLOP/s", 10) + pad("C dgemm", 10) + pad("ratio", 8)
           + pad("cpu ratio", 11) + pad("train ms", 11))
     for shape in shapes where only == nil || shape.name == only {
         let p = problem(shape)
-        let t = try stepTime(budget: budget) { try step(p) }
-        let tt = try stepTime(budget: budget / 2) { try p.train(StepOptions()).finalLoss }
+        var network = p.network, optimizer = Optimizer()
+        let t = try stepTime(budget: budget) { try step(p, &network, &optimizer) }
+        let tt = try stepTime(budget: budget / 2) { try p.train(TrainingOptions()).finalLoss }
         let gflops = shape.stepFlops / t.wall / 1e9, cpuGflops = shape.stepFlops / t.cpu / 1e9
         var line = pad(shape.name, 22) + pad(fixed(t.wall * 1e3, 4), 11) + pad(fixed(gflops, 2), 10)
         if let c = ceilings[shape.name] {
