@@ -79,8 +79,7 @@ enum Handlers {
 
     static func initialize(_ body: inout FieldObject, _ config: ServiceConfiguration) throws(APIError) -> Plan {
         var request = try InitRequest(&body)
-        try body.finish()
-        try throwIfAny(request.issues(config.limits))
+        try body.finish(adding: request.issues(config.limits))
         let spec = request.spec
         // Drawing a parameter takes a few ns; writing it as JSON about 45 (JSONBenchmark: 450 MB/s
         // at about 20 bytes a number), which dominates.

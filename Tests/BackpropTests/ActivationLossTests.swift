@@ -17,6 +17,19 @@ struct ActivationLossTests {
                        loss: loss, reduction: reduction)
     }
 
+    /// Finite in, finite out: the rule Network.forward relies on when it checks a(l) and not z(l).
+    /// Every activation, on rows of the most extreme finite numbers (softmax sees them together,
+    /// so its maximum subtraction is exercised at ±1e308 and at the largest magnitude).
+    @Test(arguments: Activation.allCases)
+    func finiteWeightedSumsGiveFiniteOutputs(_ activation: Activation) {
+        let extremes: [[Double]] = [
+            [1e308, -1e308, 0], [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, 1],
+            [-1e308, -1e308, -1e308], [1e308, 1e308, 1e308], [5e-324, -5e-324, 0], [710, -745, 36],
+        ]
+        let z = activation.forward(Matrix(rectangular: extremes))
+        #expect(z.isFinite, "\(activation): \(z.storage)")
+    }
+
     /// Forward values against libm formulas. Relative 1e-13: the core computes the same functions,
     /// softmax after subtracting the row maximum (a few ulps from the naive quotient).
     @Test(arguments: Activation.allCases)

@@ -252,8 +252,9 @@ struct FieldObject {
 
     /// Checks for unknown members, then throws every issue collected (422), if any: the end of
     /// reading a request body.
-    mutating func finish() throws(APIError) {
+    mutating func finish(adding more: [FieldIssue] = []) throws(APIError) {
         checkUnknownMembers()
+        issues += more
         if !issues.isEmpty { throw APIError(issues: issues) }
     }
 

@@ -3,19 +3,24 @@
 
 /// The name among `candidates` that `name` most likely misspells, or nil.
 ///
-/// Close means: the same once case, `_` and `-` are ignored (`learning_rate`, `LearningRate` →
-/// `learningRate`), or within an edit distance (insertions, deletions, substitutions and
-/// transpositions of neighbours) of 1 for names of up to 3 characters and 2 for longer ones
-/// (`bias` → `biases`, `activations` → `activation`, `sigmod` → `sigmoid`).
+/// Close means, once case, `_` and `-` are ignored (`learning_rate`, `LearningRate` →
+/// `learningRate`): the same; or sharing a beginning of at least 4 characters that is most of the
+/// shorter name (`bias` → `biases`, `loss_function` → `loss`, `reduce` → `reduction`); or within
+/// an edit distance (insertions, deletions, substitutions and swaps of neighbours) of 1 when the
+/// shorter name has up to 4 characters, 2 otherwise (`activaton` → `activation`, `sigmod` →
+/// `sigmoid`, but not `median` → `mean`).
 func closestName(to name: String, among candidates: [String]) -> String? {
     let wanted = normalized(name)
     if let same = candidates.first(where: { normalized($0) == wanted }) { return same }
     var best: (name: String, distance: Int)?
     for candidate in candidates {
         let c = normalized(candidate)
-        let allowed = min(wanted.count, c.count) <= 3 ? 1 : 2
+        let shorter = min(wanted.count, c.count)
+        let shared = zip(wanted, c).prefix { $0 == $1 }.count
         let d = editDistance(wanted, c)
-        if d <= allowed, d < best?.distance ?? Int.max { best = (candidate, d) }
+        let close = d <= (shorter <= 4 ? 1 : 2) || (shared >= 4 && shared * 5 >= shorter * 4)
+        // The nearest of the close ones: `targt` is `target`, not `targets`.
+        if close, d < best?.distance ?? Int.max { best = (candidate, d) }
     }
     return best?.name
 }
