@@ -4,8 +4,9 @@
     python3 scripts/readme_examples.py README.md path/to/backprop-server
 
 Every ```sh block that runs `curl` against `localhost:8080` is one example. The server is started
-on a free port of 127.0.0.1 (`--port 0`) and each block runs verbatim with bash, except that
-`localhost:8080` becomes `127.0.0.1:PORT`, so CI does not depend on port 8080 being free.
+on a free port of 127.0.0.1 (`--port 0`, by server_under_test.py) and each block runs verbatim
+with bash, except that `localhost:8080` becomes `127.0.0.1:PORT`, so CI does not depend on port
+8080 being free.
 
 An example passes when its command exits 0 and prints something (a pipe such as `| head` would
 hide a dead server behind head's exit status). When the block is followed directly by a ```json
@@ -18,14 +19,16 @@ Prints one line per example and `readme-examples: N passed, M failed`; exits 1 o
 when no example was found. Standard library only.
 """
 import json
+import os
 import re
 import subprocess
 import sys
-import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_under_test import ServerUnderTest  # noqa: E402
 
 ELLIPSIS = "…"
 COMMAND_TIMEOUT = 120  # seconds per example; a debug build trains XOR in a few
-STARTUP_TIMEOUT = 30  # seconds for the server to print its `listening on` line
 
 
 def blocks(text):
@@ -147,33 +150,6 @@ def check(command, expected, port):
     return compare(want, got, uses_ellipsis(want))
 
 
-def start_server(binary):
-    """Starts the server on a free port; returns (process, port)."""
-    proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--quiet"],
-                            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(STARTUP_TIMEOUT)
-    m = re.match(r"listening on http://127\.0\.0\.1:(\d+)\s*$", first[0]) if first else None
-    if not m:
-        proc.kill()
-        proc.wait()
-        got = repr(first[0]) if first else f"nothing within {STARTUP_TIMEOUT} s"
-        raise RuntimeError(f"the server did not start: expected 'listening on http://127.0.0.1:PORT', got {got}")
-    return proc, int(m.group(1))
-
-
-def stop_server(proc):
-    if proc.poll() is None:
-        proc.terminate()  # SIGTERM: the server finishes what is in flight and exits 0
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def main(argv):
     if len(argv) != 3:
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
@@ -184,14 +160,14 @@ def main(argv):
     passed = failed = 0
     if found:
         try:
-            proc, port = start_server(binary)
+            server = ServerUnderTest(binary, ["--quiet"])
         except (OSError, RuntimeError) as e:
             print(f"FAIL {e}")
             print(f"readme-examples: 0 passed, {len(found)} failed")
             return 1
         try:
             for line, command, expected in found:
-                problems = check(command, expected, port)
+                problems = check(command, expected, server.port)
                 name = f"{label(command)}  ({readme}:{line})"
                 if problems:
                     failed += 1
@@ -201,12 +177,15 @@ def main(argv):
                 else:
                     passed += 1
                     print(f"ok  {name}")
-                if proc.poll() is not None:
-                    print(f"the server exited (status {proc.returncode}); stopping here")
+                if not server.running():
+                    print(f"the server exited (status {server.proc.returncode}); stopping here")
                     failed += len(found) - passed - failed
                     break
         finally:
-            stop_server(proc)
+            code, _ = server.stop()
+            if code != 0:
+                print(f"FAIL the server exited {code} after SIGTERM (expected 0)")
+                failed += 1
     else:
         print(f"no curl example against localhost:8080 found in {readme}")
     print(f"readme-examples: {passed} passed, {failed} failed")
