@@ -13,7 +13,8 @@ hide a dead server behind head's exit status). When the block is followed direct
 block, stdout must also parse as JSON and match it: every key shown present with an equal value
 (numbers compared exactly, as float64: 422 equals 422.0); the string "…" means "present, any
 value"; keys the README does not show are allowed only when the README block uses "…" somewhere,
-otherwise the answer must equal the README exactly.
+otherwise the answer must equal the README exactly. A ```text block after that ```json block (before
+the next ```sh block) is the answer's `text` field, verbatim (as /explain's derivation is shown).
 
 Prints one line per example and `readme-examples: N passed, M failed`; exits 1 on any failure or
 when no example was found. Standard library only.
@@ -47,7 +48,8 @@ def blocks(text):
 
 
 def examples(text):
-    """[(line, command, expected JSON text or None)] for every curl-against-localhost:8080 block."""
+    """[(line, command, expected JSON text or None, expected `text` field or None)] for every
+    curl-against-localhost:8080 block."""
     found, (bs, lines) = [], blocks(text)
     for n, (lang, body, line, after) in enumerate(bs):
         if lang != "sh" or not re.search(r"\bcurl\b", body) or "localhost:8080" not in body:
@@ -55,7 +57,15 @@ def examples(text):
         # "Directly followed": only blank lines between this block and a ```json one.
         nxt = bs[n + 1] if n + 1 < len(bs) else None
         direct = nxt is not None and nxt[0] == "json" and not any(l.strip() for l in lines[after:nxt[2] - 1])
-        found.append((line, body, nxt[1] if direct else None))
+        shown_text = None
+        if direct:
+            for later in bs[n + 2:]:
+                if later[0] == "sh":
+                    break
+                if later[0] == "text":
+                    shown_text = later[1]
+                    break
+        found.append((line, body, nxt[1] if direct else None, shown_text))
     return found
 
 
@@ -126,7 +136,7 @@ def compare(expected, actual, open_objects, pointer=""):
     return [] if expected == actual else [f"{where}: README {json.dumps(expected)}, server {json.dumps(actual)}"]
 
 
-def check(command, expected, port):
+def check(command, expected, shown_text, port):
     """Runs one example; returns a list of problems (empty when it passes)."""
     script = command.replace("localhost:8080", f"127.0.0.1:{port}")
     try:
@@ -147,7 +157,10 @@ def check(command, expected, port):
         got = loads_strict(run.stdout)
     except ValueError as e:
         return [f"the answer is not JSON ({e}): {run.stdout[:300]!r}"]
-    return compare(want, got, uses_ellipsis(want))
+    problems = compare(want, got, uses_ellipsis(want))
+    if shown_text is not None and got.get("text") != shown_text:
+        problems.append(f"the text block differs from the answer's `text`:\n{got.get('text')}")
+    return problems
 
 
 def main(argv):
@@ -166,8 +179,8 @@ def main(argv):
             print(f"readme-examples: 0 passed, {len(found)} failed")
             return 1
         try:
-            for line, command, expected in found:
-                problems = check(command, expected, server.port)
+            for line, command, expected, shown_text in found:
+                problems = check(command, expected, shown_text, server.port)
                 name = f"{label(command)}  ({readme}:{line})"
                 if problems:
                     failed += 1
