@@ -124,6 +124,9 @@ struct FieldObject {
     let node: JSONNode
     /// Every member name a read asked for, present or not: the fields this object knows.
     private(set) var known: [StaticString] = []
+    /// Members a read found. Each member is read at most once, so when this equals the member
+    /// count every member was asked for, and the unknown-member check needs no name comparison.
+    private var found = 0
     /// 422 issues of this object and the objects within it, pointers relative to this object.
     var issues: [FieldIssue] = []
 
@@ -133,13 +136,16 @@ struct FieldObject {
         known.reserveCapacity(16)
     }
 
-    /// The member called `key`, which becomes a known field.
-    private mutating func member(_ key: StaticString) -> JSONNode? {
+    /// The member called `key`, which becomes a known field; `found` counts it when `reading`.
+    private mutating func member(_ key: StaticString, reading: Bool = true) -> JSONNode? {
         known.append(key)
-        return node.member(key)
+        let value = node.member(key)
+        if reading && value != nil { found += 1 }
+        return value
     }
 
-    mutating func has(_ key: StaticString) -> Bool { member(key) != nil }
+    /// Whether the member is present (a check, not a read: it may be read afterwards).
+    mutating func has(_ key: StaticString) -> Bool { member(key, reading: false) != nil }
 
     /// The member read with `read`, or nil when it is absent; an error points at the member.
     mutating func read<T>(_ key: StaticString, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
@@ -158,9 +164,9 @@ struct FieldObject {
 
     /// A matrix (see `Field.matrix`); a ragged row is an issue pointing into this member.
     mutating func matrix(_ key: StaticString, noun: String) throws(APIError) -> Matrix? {
-        var found: [FieldIssue] = []
-        let m = try read(key) { f throws(APIError) in try f.matrix(noun: noun, issues: &found) }
-        adopt(found, under: "/" + escapePointerToken(key.description))
+        var ragged: [FieldIssue] = []
+        let m = try read(key) { f throws(APIError) in try f.matrix(noun: noun, issues: &ragged) }
+        adopt(ragged, under: key)
         return m
     }
 
@@ -175,22 +181,21 @@ struct FieldObject {
     }
 
     /// `name` as a case of T, or nil after adding an issue at `pointer`.
-    mutating func resolve<T: WireName>(_ name: String, noun: String, at pointer: String) -> T? {
+    mutating func resolve<T: WireName>(_ name: String, noun: String, at pointer: @autoclosure () -> String) -> T? {
         if let resolved = T(rawValue: name) { return resolved }
         let hint = closestName(to: name, among: T.allCases.map(\.rawValue)).map { "did you mean \"\($0)\"? " } ?? ""
-        issues.append(FieldIssue(.invalidValue, pointer, "unknown \(noun) \"\(name)\"; \(hint)expected one of \(T.names)"))
+        issues.append(FieldIssue(.invalidValue, pointer(), "unknown \(noun) \"\(name)\"; \(hint)expected one of \(T.names)"))
         return nil
     }
 
     /// A nested object read with `read`, its unknown members and issues reported under `key`.
     mutating func object<T>(_ key: StaticString, _ read: (inout FieldObject) throws(APIError) -> T) throws(APIError) -> T? {
         guard let v = member(key) else { return nil }
-        let prefix = "/" + escapePointerToken(key.description)
         do throws(APIError) {
             var child = try FieldObject(Field(v))
             let value = try read(&child)
             child.checkUnknownMembers()
-            adopt(child.issues, under: prefix)
+            adopt(child.issues, under: key)
             return value
         } catch {
             throw error.at(key: key.description)
@@ -200,7 +205,6 @@ struct FieldObject {
     /// An array of objects, each read with `read(object, index)` like `object`.
     mutating func objects<T>(_ key: StaticString, _ read: (inout FieldObject, Int) throws(APIError) -> T) throws(APIError) -> [T]? {
         guard let v = member(key) else { return nil }
-        let prefix = "/" + escapePointerToken(key.description)
         do throws(APIError) {
             guard v.kind == .array else { throw Field(v).mismatch("an array of objects") }
             var out: [T] = []
@@ -210,7 +214,7 @@ struct FieldObject {
                     var child = try FieldObject(Field(item))
                     out.append(try read(&child, n))
                     child.checkUnknownMembers()
-                    adopt(child.issues, under: prefix + "/\(n)")
+                    adopt(child.issues, under: key, index: n)
                 } catch {
                     throw error.at(index: n)
                 }
@@ -242,9 +246,12 @@ struct FieldObject {
         issues.append(FieldIssue(kind, "/" + escapePointerToken(key.description), detail))
     }
 
-    /// Takes over issues found below this object, under `prefix`.
-    mutating func adopt(_ found: [FieldIssue], under prefix: String) {
-        for var issue in found {
+    /// Takes over issues found below this object, in member `key` (and its element `index`).
+    /// The pointer prefix is built only when there is an issue.
+    mutating func adopt(_ below: [FieldIssue], under key: StaticString, index: Int? = nil) {
+        guard !below.isEmpty else { return }
+        let prefix = "/" + escapePointerToken(key.description) + (index.map { "/\($0)" } ?? "")
+        for var issue in below {
             issue.pointer = prefix + issue.pointer
             issues.append(issue)
         }
@@ -261,8 +268,9 @@ struct FieldObject {
     /// Adds an issue for every member no read asked for, with the closest known name when one
     /// is close, else the list of known fields.
     mutating func checkUnknownMembers() {
+        if found == node.count { return }  // the common case: every member was read
         let unknown = node.memberNames(notIn: known)
-        guard !unknown.isEmpty else { return }  // the common case: no names are built
+        guard !unknown.isEmpty else { return }
         let knownNames = known.map(\.description)
         for name in unknown {
             let hint = closestName(to: name, among: knownNames).map { "did you mean \"\($0)\"?" }
