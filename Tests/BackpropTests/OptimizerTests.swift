@@ -279,6 +279,36 @@ struct OptimizerTests {
                 == NonFiniteUpdate(layer: 2, parameter: .biases, buffer: nil))
     }
 
+    /// An element's update does not depend on whether it ran two at a time or alone in a loop's
+    /// tail: the same numbers one position further along (so that every element changes between
+    /// the wide lanes and the one-by-one tail, or pairs up differently) give the same bits.
+    @Test(arguments: optimizerCases.indices)
+    func laneWidthChangesNoBit(_ c: Int) {
+        let (algorithm, lr) = optimizerCases[c]
+        var rng = SplitMix64(seed: 0x1A4E + UInt64(c))
+        let w = rng.vector(7, -1, 1)
+        let steps = (0..<4).map { _ in rng.vector(7, -2, 2) }
+        /// Every parameter and buffer value of the 7 elements, as bits, after 4 steps with `lead`
+        /// other elements in front of them.
+        func run(lead: Int) -> [UInt64] {
+            let front = Array(repeating: 0.25, count: lead)
+            var network = Network(layers: [DenseLayer(weights: Matrix(rows: 1, cols: lead + 7, storage: front + w))])
+            var optimizer = Optimizer(algorithm)
+            for g in steps {
+                let dW = Matrix(rows: 1, cols: lead + 7, storage: front + g)
+                optimizer.step(&network, weightGradients: [dW], biasGradients: [nil], learningRate: lr, updateBiases: true)
+            }
+            let state = optimizer.state.layers[0].weights
+            var out = network.layers[0].weights.storage.dropFirst(lead).map(\.bitPattern)
+            for buffer in algorithm.buffers { out += state[buffer]!.dropFirst(lead).map(\.bitPattern) }
+            return out
+        }
+        let alone = run(lead: 0)
+        #expect(alone.count == 7 * (1 + algorithm.buffers.count))
+        #expect(run(lead: 1) == alone)
+        #expect(run(lead: 3) == alone)
+    }
+
     /// The core's counterpart of the API's law: k steps with one optimizer equal k steps where
     /// every step starts from a new Optimizer built from the previous state, after that state and
     /// the network went through their wire form (buffers by name, copied arrays). Bit for bit.
