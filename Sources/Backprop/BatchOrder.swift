@@ -12,8 +12,9 @@
 ///               for i = N−1 down to 1:  j = next() mod (i + 1),  swap entries i and j
 ///
 /// The last batch of an epoch has N − (K−1)·B samples when B does not divide N. The shuffle
-/// keeps next()'s modulo bias (at most (i+1)/2⁶⁴, nothing for N ≤ 10⁶): the contract fixes the
-/// algorithm so that clients in any language reproduce it with one line per step.
+/// keeps the modulo bias of next() mod (i + 1) (below (i + 1)/2⁶⁴, 10⁻¹³ for N = 10⁶) rather than
+/// rejection sampling: the contract fixes the algorithm so that a client in any language
+/// reproduces it with one line per swap.
 public struct BatchOrder: Sendable {
     /// N.
     public let samples: Int
