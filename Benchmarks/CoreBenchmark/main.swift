@@ -295,7 +295,9 @@ func timeOptimizers(budget: Double) throws {
             var loss = 0.0
             for t in 0..<100 {
                 let batch = order.batch(step: t)
-                let samples = Problem(network: network, inputs: inputs.rows(of: batch), targets: targets.rows(of: batch), isBatch: true)
+                // The problem holds the untrained network, not the one being trained: a second
+                // reference to that one would make every Optimizer.step copy its weights first.
+                let samples = Problem(network: p.network, inputs: inputs.rows(of: batch), targets: targets.rows(of: batch), isBatch: true)
                 let g = try network.gradients(samples)
                 loss = g.loss
                 if optimizer.step(&network, gradients: g.layers, learningRate: lr, updateBiases: true) != nil { fatalError("diverged") }
