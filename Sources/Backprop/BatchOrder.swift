@@ -93,17 +93,19 @@ extension Matrix {
         return gatheringRows(batch.samples)
     }
 
-    /// Rows `indices` of self, in that order, copied into a new matrix.
+    /// Rows `indices` of self, in that order, copied into a new matrix (written once, never
+    /// zeroed first: a batch of 784-wide rows is hundreds of kilobytes).
     public func gatheringRows(_ indices: some Collection<Int>) -> Matrix {
         let cols = cols, rows = rows, count = indices.count
-        let gathered = [Double].uninitialized(count * cols) { target in
+        precondition(indices.allSatisfy { $0 >= 0 && $0 < rows }, "a row index outside 0..<\(rows)")
+        let gathered = [Double](unsafeUninitializedCapacity: count * cols) { target, initialized in
             storage.withUnsafeBufferPointer { source in
-                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }  // no elements at all
                 for (r, s) in indices.enumerated() {
-                    precondition(s >= 0 && s < rows, "row \(s) of \(rows)")
-                    (to + r * cols).initialize(from: from + s * cols, count: cols)  // Double is trivial: fine over written memory too
+                    (to + r * cols).initialize(from: from + s * cols, count: cols)
                 }
             }
+            initialized = count * cols
         }
         return Matrix(rows: count, cols: cols, storage: gathered)
     }

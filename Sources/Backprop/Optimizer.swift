@@ -8,7 +8,7 @@ import RealModule
 
 /// An update rule of `torch.optim` with its hyperparameters; every default is PyTorch's.
 ///
-/// The learning rate η is not among them: it is the step's (`Optimizer.step`), as in the API.
+/// The learning rate η is not among them: it is the step's (`Optimizer.update`), as in the API.
 public enum OptimizerAlgorithm: Sendable, Equatable {
     /// `torch.optim.SGD`: plain descent, or with PyTorch's momentum (η outside the velocity).
     case sgd(momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false)
@@ -155,11 +155,15 @@ public struct NonFiniteUpdate: Sendable, Equatable {
     }
 }
 
-/// An update rule and its state: `torch.optim`'s optimizer object as a value.
+/// An update rule and its state: `torch.optim`'s optimizer object as a value, and the training
+/// loop's one seam onto the update (`update`).
 ///
 /// Copying the state out after any step and building a new optimizer from it continues exactly
 /// where this one is (bit for bit): nothing else is remembered.
 public struct Optimizer: Sendable, Equatable {
+    /// The rule and its hyperparameters.
+    public typealias Algorithm = OptimizerAlgorithm
+
     public var algorithm: OptimizerAlgorithm
     public var state: OptimizerState
 
@@ -172,6 +176,17 @@ public struct Optimizer: Sendable, Equatable {
         self.state = state
     }
 
+    /// An optimizer that has taken `step` steps and keeps no buffers yet.
+    public init(_ algorithm: OptimizerAlgorithm = .plain, step: Int) {
+        self.init(algorithm, state: OptimizerState(step: step))
+    }
+
+    /// Optimizer steps taken so far (PyTorch's `step`): `state.step`.
+    public var step: Int {
+        get { state.step }
+        set { state.step = newValue }
+    }
+
     /// Which buffers this algorithm keeps per parameter (for the wire and for shape checks).
     public var buffers: [StateBuffer] { algorithm.buffers }
 
@@ -182,7 +197,7 @@ public struct Optimizer: Sendable, Equatable {
     ///     for each layer l:  W(l), its buffers ← update(W(l), ∂E/∂W(l), t, η)
     ///                        b(l), its buffers ← update(b(l), ∂E/∂b(l), t, η)   (when updateBiases)
     ///
-    /// `update` is the algorithm's rule (see `OptimizerAlgorithm.update`). With `updateBiases:
+    /// Each parameter's rule is the algorithm's (OptimizerKernels.swift). With `updateBiases:
     /// false` the biases, and any bias state, stay exactly as they are, and no bias state is
     /// created. A fresh state gets one `LayerState` per layer on the first step. Updates happen in
     /// place (a copy first only where the arrays are shared).
@@ -191,8 +206,8 @@ public struct Optimizer: Sendable, Equatable {
     ///   buffers hold ±Infinity or NaN, or nil; the step is completed either way. Every written
     ///   element is checked in the loop that writes it, so the caller needs no pass of its own.
     @discardableResult
-    public mutating func step(_ network: inout Network, weightGradients: [Matrix], biasGradients: [[Double]?],
-                              learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
+    public mutating func update(_ network: inout Network, weightGradients: [Matrix], biasGradients: [[Double]?],
+                                learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
         let layerCount = network.layers.count
         precondition(weightGradients.count == layerCount && biasGradients.count == layerCount, "one gradient per layer")
         precondition(learningRate.isFinite && learningRate >= 0, "unchecked learning rate \(learningRate)")
@@ -223,9 +238,9 @@ public struct Optimizer: Sendable, Equatable {
 
     /// The same step with the gradients of a backward pass (`Network.gradients`).
     @discardableResult
-    public mutating func step(_ network: inout Network, gradients: [LayerGradients], learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
-        step(&network, weightGradients: gradients.map(\.weightGradients), biasGradients: gradients.map(\.biasGradients),
-             learningRate: learningRate, updateBiases: updateBiases)
+    public mutating func update(_ network: inout Network, gradients: [LayerGradients], learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
+        update(&network, weightGradients: gradients.map(\.weightGradients), biasGradients: gradients.map(\.biasGradients),
+               learningRate: learningRate, updateBiases: updateBiases)
     }
 }
 

@@ -138,7 +138,7 @@ struct OptimizerStateTests {
 
         var network = Self.network()
         var sgd = Optimizer(.sgd(momentum: 0.9, dampening: 0.5))
-        sgd.step(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
+        sgd.update(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
         #expect(sgd.state.layers.count == 2)
         #expect(sgd.state.layers[0].weights.momentumBuffer == dW[0].storage)  // the clone, no dampening yet
         #expect(sgd.state.layers[0].biases?.momentumBuffer == [1, 2, 3])
@@ -146,12 +146,12 @@ struct OptimizerStateTests {
 
         network = Self.network()
         var adagrad = Optimizer(.adagrad(initialAccumulatorValue: 0.5))
-        adagrad.step(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
+        adagrad.update(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
         #expect(adagrad.state.layers[1].weights.sum == [0.5 + 0.0625, 0.5, 0.5 + 16])
 
         network = Self.network()
         var rmsprop = Optimizer(.rmsprop(alpha: 0.75, momentum: 0.1, centered: true))
-        rmsprop.step(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
+        rmsprop.update(&network, weightGradients: dW, biasGradients: dB, learningRate: 0.1, updateBiases: true)
         let p = rmsprop.state.layers[1].weights
         #expect(p.squareAvg == [0.25 * 0.0625, 0, 0.25 * 16])   // (1 − α)·g² from 0
         #expect(p.gradAvg == [0.25 * 0.25, 0, 0.25 * -4])        // (1 − α)·g from 0

@@ -73,10 +73,9 @@ struct RegularizationTests {
     func regularizedGradientsAreTheObjectivesDerivatives(_ seed: Int) throws {
         var rng = SplitMix64(seed: 0x0B1 + UInt64(seed))
         let softmax = seed % 2 == 0
-        let spec = randomProblemSpec(&rng, RandomProblemOptions(
+        let problem = try randomProblem(&rng, RandomProblemOptions(
             outputActivation: softmax ? .softmax : .sigmoid, hiddenActivation: seed % 3 == 0 ? .tanh : .sigmoid,
             loss: softmax ? .crossEntropy : .halfSSE, batch: true, depth: 2...3, width: 2...4, samples: 2...4))
-        let problem = try spec.validated(requireTargets: true)
         let r = Self.cases[seed % Self.cases.count]
         let g = try problem.gradients()
         var dW = g.layers.map(\.weightGradients)
