@@ -34,7 +34,8 @@ struct OptimizerRequest {
         case .object:
             return try body.object("optimizer") { o throws(APIError) in try OptimizerRequest(&o) }
         default:
-            throw try body.read("optimizer") { f throws(APIError) in f.mismatch("an optimizer's name or an object with its name") }!
+            let mismatch = try body.read("optimizer") { f throws(APIError) in f.mismatch("an optimizer's name or an object with its name") }!
+            throw mismatch.at(key: "optimizer")
         }
     }
 
