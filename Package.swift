@@ -2,7 +2,7 @@
 // Backprop: an HTTP JSON service that does backpropagation for anyone who asks.
 //
 // Dependencies point one way:
-//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec}; MicroHTTP → CMicroHTTPD;
+//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec, Playground}; MicroHTTP → CMicroHTTPD;
 //   Backprop → CBLAS (large matrix products only).
 // The core (Backprop) has no Foundation and no HTTP; its one C dependency is BLAS, behind Matrix.swift.
 import PackageDescription
@@ -33,9 +33,11 @@ let package = Package(
         ),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
+        // The playground's page, scripts and styles (GET /), embedded in the binary at build time.
+        .target(name: "Playground", resources: [.embedInCode("page")]),
         .target(
             name: "BackpropAPI",
-            dependencies: ["Backprop", "JSONCodec", "MicroHTTP"],
+            dependencies: ["Backprop", "JSONCodec", "MicroHTTP", "Playground"],
             // Resources/openapi.yaml is a link to the repository's openapi.yaml.
             resources: [.embedInCode("Resources/openapi.yaml")]
         ),

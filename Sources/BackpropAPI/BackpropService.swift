@@ -80,6 +80,9 @@ public struct BackpropService: HTTPHandler {
         case .initialize: return json(try Handlers.initialize(try body(request), configuration))
         case .healthz: return json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1)))
         case .openapi: return HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes)
+        case .playground: return StaticFiles.page()
+        case .playgroundFile: return try StaticFiles.playgroundFile(request.path)
+        case .katex, .katexFont: return try StaticFiles.katex(request.path, directory: configuration.katexDirectory)
         }
     }
 

@@ -13,6 +13,8 @@ public struct ServiceConfiguration: Sendable {
     /// How deeply request JSON may nest; the deepest legitimate body (a weight matrix in a
     /// network: body, network, layers, layer, weights, row) nests 6 levels.
     public var maxJSONDepth: Int
+    /// Where Debian's libjs-katex installed KaTeX, served to the playground under /katex/.
+    public var katexDirectory = "/usr/share/javascript/katex"
 
     public init(limits: Limits = .default, corsOrigins: [String] = [], maxJSONDepth: Int = 32) {
         self.limits = limits
