@@ -174,7 +174,21 @@ class PlaygroundCase(unittest.TestCase):
 
     def shot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.driver.execute_script("window.scrollTo(0, 0)")  # the page's top, whatever a click scrolled to
         self.driver.save_screenshot(str(SCREENSHOTS / name))
+
+    def outside_the_diagram(self):
+        """The diagram's texts, labels and units that do not lie wholly inside its viewBox."""
+        return self.driver.execute_script("""
+            const svg = document.querySelector('[data-testid=network]');
+            const v = svg.viewBox.baseVal;
+            const out = [];
+            for (const e of svg.querySelectorAll('text, rect, circle')) {
+                const b = e.getBBox();
+                if (b.x < v.x - 0.5 || b.y < v.y - 0.5 || b.x + b.width > v.x + v.width + 0.5 || b.y + b.height > v.y + v.height + 0.5)
+                    out.push(e.tagName + ' ' + (e.textContent || ''));
+            }
+            return out;""")
 
     def exported(self):
         self.by_test_id("export").click()
@@ -236,6 +250,8 @@ class TextbookTests(PlaygroundCase):
         self.assertIn("selected", self.by_test_id("weight-0-0-0").get_attribute("class"))
         self.by_test_id("backward").click()
         self.wait(lambda d: "∂E/∂w" in self.by_test_id("weight-0-0-0").text, "no ∂E/∂w on the edge after Backward")
+        self.assertEqual(self.outside_the_diagram(), [], "drawn outside the diagram (cut off)")
+        self.assertEqual(len(re.findall("δ = ", self.by_test_id("network").get_attribute("textContent"))), 4, "a δ per unit")
         self.shot("explain-1280x800.png")
 
     def test_step_lowers_the_loss(self):
@@ -356,6 +372,9 @@ class DataSetTests(PlaygroundCase):
             for (let k = 0; k < d.length; k += 4 * 97) seen.add(d[k] + ',' + d[k + 1] + ',' + d[k + 2]);
             return seen.size;""")
         self.assertGreater(colours, 10)
+        self.by_test_id("backward").click()
+        self.wait(lambda d: "δ = " in self.by_test_id("network").get_attribute("textContent"), "no δ after Backward")
+        self.assertEqual(self.outside_the_diagram(), [], "drawn outside the diagram (cut off)")
         self.shot("xor-1280x800.png")
 
     def test_every_data_set_draws(self):

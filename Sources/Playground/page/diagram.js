@@ -74,7 +74,8 @@ export function drawNetwork(svg, onSelect) {
   const hasBiases = state.network.layers.some(l => Array.isArray(l.biases));
   const top = hasBiases ? 40 : 16;       // room above the first unit for its bias label
   const width = left * 2 + colGap * L;
-  const height = top + rowGap * maxUnits;
+  // Below the last row: an output unit's four lines of values (a, y, t, δ) under its circle.
+  const height = top + rowGap * maxUnits + 30;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.replaceChildren();
 

@@ -31,12 +31,34 @@ function splitTopLevel(s, sep) {
  * (and for a batch "… \qquad \text{sample 0: } …"). Aligned at its = signs, one step a line, it
  * reads as the textbook writes it and fits a narrow column.
  */
-export function alignedDerivations(latex) {
+export function alignedDerivations(latex, width = 58) {
   return latex.split(' \\qquad ').map(equation => {
     const parts = splitTopLevel(equation.trim(), ' = ');
     if (parts.length < 2) return equation;
-    return `\\begin{aligned} ${parts[0]} &= ${parts.slice(1).join(' \\\\ &= ')} \\end{aligned}`;
+    const rows = parts.slice(1).map(row => wrapProduct(row, width)).join(' \\\\ &= ');
+    return `\\begin{aligned} ${parts[0]} &= ${rows} \\end{aligned}`;
   });
+}
+
+/** What a reader sees of some TeX, roughly: its length without commands and braces. */
+const visibleLength = tex => tex.replace(/\\[a-zA-Z]+/g, 'x').replace(/[{}^_ ]/g, '').length;
+
+/** A product too long for a line (numbers of 17 digits make them so) broken before a top-level
+ * factor, the next line starting with its · under the first. */
+function wrapProduct(row, width) {
+  if (visibleLength(row) <= width) return row;
+  const lines = [];
+  let line = '';
+  for (const factor of splitTopLevel(row, ' \\cdot ')) {
+    if (line && visibleLength(line) + visibleLength(factor) > width) {
+      lines.push(line);
+      line = factor;
+    } else {
+      line = line ? `${line} \\cdot ${factor}` : factor;
+    }
+  }
+  lines.push(line);
+  return lines.join(' \\\\ &\\quad \\cdot ');
 }
 
 /** Typesets `tex` into `node` with KaTeX (through the DOM: the CSP allows no style attributes,
@@ -52,6 +74,9 @@ function typeset(tex, node, displayMode) {
     return false;
   }
 }
+
+/** The notation's symbols as the server's text form writes them: z^{(1)}_{1} → z^(1)_1. */
+const plain = s => s.replace(/\{([^{}]*)\}/g, '$1');
 
 function element(tag, cls, textContent) {
   const e = document.createElement(tag);
@@ -100,7 +125,9 @@ export function showExplanation(panel, selection, answer, learningRate, onEdit) 
   const math = element('div', 'math');
   math.setAttribute('data-testid', 'explanation-math');
   let typeset_ = true;
-  for (const tex of alignedDerivations(answer.latex)) {
+  // About 11 px a character of typeset numbers: wrap to the panel's width.
+  const width = Math.max(30, Math.floor((panel.clientWidth || 700) / 11));
+  for (const tex of alignedDerivations(answer.latex, width)) {
     const block = element('div', 'math-block');
     if (!typeset(tex, block, true)) { typeset_ = false; break; }
     math.append(block);
@@ -124,13 +151,13 @@ export function showExplanation(panel, selection, answer, learningRate, onEdit) 
   for (const f of answer.factors || []) {
     const tr = element('tr');
     const sym = element('td', 'factor');
-    if (!typeset(f.latex, sym, false)) sym.textContent = `${f.symbol} = ${f.expression}`;
+    if (!typeset(f.latex, sym, false)) sym.textContent = plain(`${f.symbol} = ${f.expression}`);
     tr.append(sym, element('td', 'num', full(f.value)));
     table.append(tr);
   }
   const sums = [
     [`∂E/∂${symbol}`, answer.gradient, 'gradient'],
-    [answer.delta ? answer.delta.symbol.replace(/[{}]/g, '') : 'δ', answer.delta ? answer.delta.value : NaN, 'delta'],
+    [answer.delta ? plain(answer.delta.symbol) : 'δ', answer.delta ? answer.delta.value : NaN, 'delta'],
     [`${symbol} − η·∂E/∂${symbol} (η = ${learningRate})`, answer.updated, 'updated'],
   ];
   for (const [label, value, id] of sums) {

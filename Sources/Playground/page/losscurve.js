@@ -30,6 +30,12 @@ function thin(points) {
 export function drawLossCurve(svg, losses, validation) {
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.replaceChildren();
+  if (losses.length === 0 && validation.length === 0) {
+    const t = el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'axis-label' }, svg);
+    t.textContent = 'No steps yet: press Step or Train.';
+    svg.setAttribute('aria-label', 'No steps yet');
+    return;
+  }
   const train = losses.map((v, n) => [n, v]);
   const all = train.concat(validation);
   // Loops, not Math.max(...a): a long training run has more points than a call takes arguments.
@@ -58,8 +64,6 @@ export function drawLossCurve(svg, losses, validation) {
   line(validation, 'curve validation');
 
   const legend = el('text', { x: W - PAD.right, y: PAD.top + 8, 'text-anchor': 'end', class: 'axis-label' }, svg);
-  legend.textContent = validation.length ? 'training — validation ‑‑' : losses.length ? 'training loss before each step' : 'press Step or Train';
-  svg.setAttribute('aria-label', losses.length
-    ? `Loss over ${losses.length} steps, from ${short(losses[0])} to ${short(losses[losses.length - 1])}`
-    : 'No steps yet');
+  legend.textContent = validation.length ? 'training — validation ‑‑' : 'training loss before each step';
+  svg.setAttribute('aria-label', `Loss over ${losses.length} steps, from ${short(losses[0])} to ${short(losses[losses.length - 1])}`);
 }
