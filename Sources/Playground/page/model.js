@@ -50,6 +50,8 @@ export const state = {
   sample: 0,               // the sample the diagram shows, for a data set
   history: { losses: [], validation: [] },   // losses per step; validation as [step, loss]
   currentLoss: null,       // the data loss of the whole training set for the network shown
+  penalty: null,           // the regularization term, when the server reports one (v2)
+  validationLoss: null,    // the validation loss after the last step, when a validation set is used (v2)
 };
 
 export const isBatch = () => state.data.kind !== 'textbook';
@@ -78,7 +80,8 @@ function optimizerField() {
   const { name, hyper } = state.optimizer;
   const defaults = OPTIMIZERS[name];
   const changed = Object.fromEntries(Object.entries(hyper).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k])));
-  if (state.optimizerReturned && state.optimizerReturned.name === name) return { ...state.optimizerReturned, ...hyper };
+  // Reset whenever the optimizer is changed, so this is always the chosen optimizer's answer.
+  if (state.optimizerReturned) return { ...state.optimizerReturned, ...hyper };
   if (Object.keys(changed).length === 0) return name;
   return { name, ...changed };
 }
@@ -128,6 +131,7 @@ export function replaceNetwork(network) {
   state.gradients = null;
   state.forward = null;
   state.history = { losses: [], validation: [] };
+  state.validationLoss = null;
   if (state.selected && !selectionExists(state.selected)) state.selected = null;
 }
 
@@ -152,12 +156,17 @@ export function applyStep(request, answer) {
   state.history.losses.push(...answer.losses);
   if (request.validation !== undefined) {
     // [step, loss] pairs: validation may be turned on part way through the curve.
-    if (answer.validationLosses) state.history.validation.push(...answer.validationLosses.map((v, i) => [first + i, v]));
-    else warnings.push('this server ignored "validation" (it predates the v2 API)');
+    if (answer.validationLosses) {
+      state.history.validation.push(...answer.validationLosses.map((v, i) => [first + i, v]));
+      state.validationLoss = answer.finalValidationLoss ?? null;
+    } else {
+      warnings.push('this server ignored "validation" (it predates the v2 API)');
+    }
   }
   if (request.regularization !== undefined && !answer.penalties) {
     warnings.push('this server ignored "regularization" (it predates the v2 API)');
   }
+  if (request.validation === undefined) state.validationLoss = null;
   state.currentLoss = answer.finalLoss;
   return warnings;
 }

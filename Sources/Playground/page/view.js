@@ -8,7 +8,7 @@ import { drawNetwork } from './diagram.js';
 import { showExplanation, showExplanationError } from './explain.js';
 import { drawLossCurve } from './losscurve.js';
 import { drawHeatmap, gridInputs } from './heatmap.js';
-import { full } from './format.js';
+import { full, short } from './format.js';
 
 export const $ = id => document.getElementById(id);
 
@@ -34,6 +34,9 @@ export function drawAll() {
   drawLossCurve($('loss-curve'), state.history.losses, state.history.validation);
   $('loss').textContent = state.currentLoss === null ? '…' : full(state.currentLoss);
   $('steps-taken').textContent = String(state.history.losses.length);
+  const extra = [state.penalty !== null ? `penalty ${short(state.penalty)}` : '',
+                 state.validationLoss !== null ? `validation ${short(state.validationLoss)}` : ''].filter(Boolean);
+  $('loss-extra').textContent = extra.join(', ');
   const returned = state.optimizerReturned;
   $('optimizer-step').textContent = returned && returned.state ? `state: step ${returned.state.step}` : '';
 }
@@ -54,12 +57,16 @@ export async function drawHeatmapNow() {
  * user has asked for the backward pass; then the selected weight's derivation and the heat map.
  * `record` puts the request in the exchange log (for Forward and Backward themselves). */
 export async function refresh({ record = false } = {}) {
-  const answer = state.phase === 'backward'
-    ? await post('/gradients', gradientsRequest(), { record })
-    : await post('/forward', forwardRequest(), { record });
+  const backward = state.phase === 'backward';
+  const request = backward ? gradientsRequest() : forwardRequest();
+  const answer = await post(backward ? '/gradients' : '/forward', request, { record });
   state.forward = answer;
-  state.gradients = state.phase === 'backward' ? answer : null;
+  state.gradients = backward ? answer : null;
   if (answer.loss !== undefined) state.currentLoss = answer.loss;
+  state.penalty = answer.penalty ?? null;
+  if (request.regularization && answer.penalty === undefined) {
+    say('this server ignored "regularization" (it predates the v2 API): the gradients shown are the data loss\'s', 'warning');
+  }
   drawAll();
   await Promise.all([state.selected ? explain(state.selected, { record: false }) : null, drawHeatmapNow()]);
 }
