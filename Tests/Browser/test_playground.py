@@ -168,9 +168,11 @@ class PlaygroundCase(unittest.TestCase):
         field.send_keys(Keys.TAB)  # commits it: the page listens to `change`
 
     def typeset_text(self):
-        """The text of the typeset derivation (KaTeX's HTML, not its MathML or TeX annotation)."""
-        return " ".join(e.get_attribute("textContent") for e in self.driver.find_elements(
+        """The text of the typeset derivation (KaTeX's HTML, not its MathML or TeX annotation),
+        with KaTeX's minus sign (U+2212) read as "-" and its zero-width spaces dropped."""
+        text = " ".join(e.get_attribute("textContent") for e in self.driver.find_elements(
             By.CSS_SELECTOR, '[data-testid="explanation"] .math .katex-html'))
+        return text.replace("\u2212", "-").replace("\u200b", "")
 
     def shot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -386,26 +388,40 @@ class DataSetTests(PlaygroundCase):
         self.shot("spiral-1280x800.png")
 
 
-def server_speaks_v2(server):
-    status, _ = server.post("/explain", {**TEXTBOOK, "network": {"layers": [
-        {"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35]},
-        {"weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6]}]}, "bias": {"layer": 0, "unit": 0}})
-    return status == 200
+BIASED = {"layers": [{"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35]},
+                     {"weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6]}]}
+
+# Each v2 feature the page uses, and a request that only a server that has it answers with 200.
+V2_PROBES = {
+    "bias": ("/explain", {**TEXTBOOK, "network": BIASED, "bias": {"layer": 0, "unit": 0}}),
+    "optimizer": ("/step", {**TEXTBOOK, "optimizer": "adam", "regularization": {"l2": 0.01}, "batchSize": 1,
+                            "validation": {"input": TEXTBOOK["input"], "target": TEXTBOOK["target"]}}),
+}
+
+
+def needs_v2(feature):
+    """Runs the test when the server has `feature` (BROWSER_V2=auto), requires it (1), or skips (0)."""
+    def decorate(test):
+        def run(self):
+            if V2 == "0":
+                self.skipTest("BROWSER_V2=0")
+            path, body = V2_PROBES[feature]
+            status, answer = self.server.post(path, body)
+            if status != 200 or (feature == "optimizer" and "optimizer" not in answer):
+                if V2 == "1":
+                    self.fail(f"BROWSER_V2=1 but the server does not speak v2 {feature!r}: {status} {answer}")
+                self.skipTest(f"the server does not speak v2 {feature!r} yet ({path} answered {status})")
+            test(self)
+        run.__name__, run.__doc__ = test.__name__, test.__doc__
+        return run
+    return decorate
 
 
 class V2Tests(PlaygroundCase):
-    """Needs the v2 API: `bias` in /explain, `optimizer` in /step (BROWSER_V2, see the top)."""
+    """Needs the v2 API: `bias` in /explain; `optimizer`, mini-batches, regularization and
+    `validation` in /step (BROWSER_V2, see the top)."""
 
-    @classmethod
-    def setUpClass(cls):
-        if V2 == "0":
-            raise unittest.SkipTest("BROWSER_V2=0")
-        if not server_speaks_v2(cls.server):
-            if V2 == "1":
-                raise AssertionError("BROWSER_V2=1 but the server does not answer /explain with a bias")
-            raise unittest.SkipTest("the server does not speak the v2 API yet (bias in /explain)")
-        super().setUpClass()
-
+    @needs_v2("bias")
     def test_explain_a_bias(self):
         self.driver.find_element(By.ID, "init-biases").click()
         self.by_test_id("init").click()
@@ -417,6 +433,7 @@ class V2Tests(PlaygroundCase):
                                                   "learningRate": PAGE_LEARNING_RATE, "bias": {"layer": 0, "unit": 0}})
         self.assertIn(repr(answer["gradient"]), self.typeset_text())
 
+    @needs_v2("optimizer")
     def test_adam_state_travels_with_the_network(self):
         Select(self.by_test_id("optimizer")).select_by_value("adam")
         self.by_test_id("step").click()
@@ -430,6 +447,24 @@ class V2Tests(PlaygroundCase):
         _, two = self.server.post("/step", {**TEXTBOOK, "network": one["network"], "loss": "half_sse",
                                             "learningRate": PAGE_LEARNING_RATE, "optimizer": one["optimizer"]})
         self.assertEqual(exported["network"], two["network"])
+
+
+    @needs_v2("optimizer")
+    def test_minibatches_and_a_validation_set(self):
+        Select(self.by_test_id("dataset")).select_by_value("xor")
+        self.wait(lambda d: self.driver.find_element(By.ID, "heatmap-box").is_displayed(), "no heat map")
+        self.driver.find_element(By.ID, "use-validation").click()
+        self.set_field("batch-size", 10)
+        self.set_field("steps-per-call", 20)
+        self.train_until(lambda: int(self.by_test_id("steps-taken").text) >= 100, "100 steps")
+        self.assertFalse(self.driver.find_element(By.ID, "status").is_displayed(), self.driver.find_element(By.ID, "status").text)
+        points = self.driver.find_element(By.CSS_SELECTOR, '[data-testid="loss-curve"] polyline.validation').get_attribute("points")
+        self.assertGreater(len(points.split()), 10, "no validation curve")
+        self.assertIn("validation", self.by_test_id("loss-extra").text)
+        request = json.loads(self.by_test_id("last-request").get_attribute("textContent").split("\n", 1)[1])
+        self.assertEqual((request["batchSize"], request["shuffle"]), (10, True))
+        self.assertIn("validation", request)
+        self.assertGreaterEqual(request["optimizer"]["state"]["step"], 80, "the epochs go on across calls")
 
 
 class WithoutKatexTests(PlaygroundCase):
@@ -474,9 +509,8 @@ def main():
     finally:
         server.stop()
     failed = len(result.failures) + len(result.errors)
-    # A skipped class (V2Tests without v2) is one entry, none of whose tests ran.
-    skipped_run = sum(1 for test, _ in result.skipped if isinstance(test, unittest.TestCase))
-    print(f"browser: {result.testsRun - failed - skipped_run} passed, {failed} failed, {len(result.skipped)} skipped")
+    skipped = len(result.skipped)
+    print(f"browser: {result.testsRun - failed - skipped} passed, {failed} failed, {skipped} skipped")
     sys.exit(1 if failed or not result.wasSuccessful() else 0)
 
 
