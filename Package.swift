@@ -2,7 +2,8 @@
 // Backprop: an HTTP JSON service that does backpropagation for anyone who asks.
 //
 // Dependencies point one way:
-//   backprop-server → BackpropAPI → {Backprop, MicroHTTP, JSONCodec, Playground}; MicroHTTP → CMicroHTTPD;
+//   backprop-server → BackpropAPI → {Backprop, ExplanationText, MicroHTTP, JSONCodec, Playground};
+//   ExplanationText → Backprop; MicroHTTP → CMicroHTTPD;
 //   Backprop → CBLAS (large matrix products only).
 // The core (Backprop) has no Foundation and no HTTP; its one C dependency is BLAS, behind Matrix.swift.
 import PackageDescription
@@ -31,20 +32,22 @@ let package = Package(
             name: "Backprop",
             dependencies: [.product(name: "RealModule", package: "swift-numerics"), "CBLAS"]
         ),
+        // /explain's LaTeX and plain text, written from the core's structured derivation.
+        .target(name: "ExplanationText", dependencies: ["Backprop"]),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
         // The playground's page, scripts and styles (GET /), embedded in the binary at build time.
         .target(name: "Playground", resources: [.embedInCode("page")]),
         .target(
             name: "BackpropAPI",
-            dependencies: ["Backprop", "JSONCodec", "MicroHTTP", "Playground"],
+            dependencies: ["Backprop", "ExplanationText", "JSONCodec", "MicroHTTP", "Playground"],
             // Resources/openapi.yaml is a link to the repository's openapi.yaml.
             resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "backprop-server",
             dependencies: [
-                "BackpropAPI", "MicroHTTP",
+                "Backprop", "BackpropAPI", "MicroHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: serverAllocator
@@ -55,6 +58,7 @@ let package = Package(
         .executableTarget(name: "JSONBenchmark", dependencies: ["JSONCodec"], path: "Benchmarks/JSONBenchmark"),
         .executableTarget(name: "APIBenchmark", dependencies: ["BackpropAPI", "MicroHTTP"], path: "Benchmarks/APIBenchmark"),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "ExplanationTextTests", dependencies: ["Backprop", "ExplanationText"]),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "HTTPTestClient"]),
         // Test support, not shipped: a raw-socket HTTP client, and the request table shared by

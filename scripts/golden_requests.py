@@ -27,7 +27,7 @@ def readme_requests():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         text = f.read()
     out = []
-    for line, command, _ in examples(text):
+    for line, command, _, _ in examples(text):
         path = re.search(r"localhost:8080(/[^\s'\"|]*)", command).group(1)
         body = re.search(r"-d '(.*?)'", command, re.S)
         out.append({"name": f"readme {path} (README.md:{line})", "method": "POST" if body else "GET",

@@ -4,28 +4,32 @@
     python3 scripts/readme_examples.py README.md path/to/backprop-server
 
 Every ```sh block that runs `curl` against `localhost:8080` is one example. The server is started
-on a free port of 127.0.0.1 (`--port 0`) and each block runs verbatim with bash, except that
-`localhost:8080` becomes `127.0.0.1:PORT`, so CI does not depend on port 8080 being free.
+on a free port of 127.0.0.1 (`--port 0`, by server_under_test.py) and each block runs verbatim
+with bash, except that `localhost:8080` becomes `127.0.0.1:PORT`, so CI does not depend on port
+8080 being free.
 
 An example passes when its command exits 0 and prints something (a pipe such as `| head` would
 hide a dead server behind head's exit status). When the block is followed directly by a ```json
 block, stdout must also parse as JSON and match it: every key shown present with an equal value
 (numbers compared exactly, as float64: 422 equals 422.0); the string "…" means "present, any
 value"; keys the README does not show are allowed only when the README block uses "…" somewhere,
-otherwise the answer must equal the README exactly.
+otherwise the answer must equal the README exactly. A ```text block after that ```json block (before
+the next ```sh block) is the answer's `text` field, verbatim (as /explain's derivation is shown).
 
 Prints one line per example and `readme-examples: N passed, M failed`; exits 1 on any failure or
 when no example was found. Standard library only.
 """
 import json
+import os
 import re
 import subprocess
 import sys
-import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_under_test import ServerUnderTest  # noqa: E402
 
 ELLIPSIS = "…"
 COMMAND_TIMEOUT = 120  # seconds per example; a debug build trains XOR in a few
-STARTUP_TIMEOUT = 30  # seconds for the server to print its `listening on` line
 
 
 def blocks(text):
@@ -44,7 +48,8 @@ def blocks(text):
 
 
 def examples(text):
-    """[(line, command, expected JSON text or None)] for every curl-against-localhost:8080 block."""
+    """[(line, command, expected JSON text or None, expected `text` field or None)] for every
+    curl-against-localhost:8080 block."""
     found, (bs, lines) = [], blocks(text)
     for n, (lang, body, line, after) in enumerate(bs):
         if lang != "sh" or not re.search(r"\bcurl\b", body) or "localhost:8080" not in body:
@@ -52,7 +57,15 @@ def examples(text):
         # "Directly followed": only blank lines between this block and a ```json one.
         nxt = bs[n + 1] if n + 1 < len(bs) else None
         direct = nxt is not None and nxt[0] == "json" and not any(l.strip() for l in lines[after:nxt[2] - 1])
-        found.append((line, body, nxt[1] if direct else None))
+        shown_text = None
+        if direct:
+            for later in bs[n + 2:]:
+                if later[0] == "sh":
+                    break
+                if later[0] == "text":
+                    shown_text = later[1]
+                    break
+        found.append((line, body, nxt[1] if direct else None, shown_text))
     return found
 
 
@@ -123,7 +136,7 @@ def compare(expected, actual, open_objects, pointer=""):
     return [] if expected == actual else [f"{where}: README {json.dumps(expected)}, server {json.dumps(actual)}"]
 
 
-def check(command, expected, port):
+def check(command, expected, shown_text, port):
     """Runs one example; returns a list of problems (empty when it passes)."""
     script = command.replace("localhost:8080", f"127.0.0.1:{port}")
     try:
@@ -144,34 +157,10 @@ def check(command, expected, port):
         got = loads_strict(run.stdout)
     except ValueError as e:
         return [f"the answer is not JSON ({e}): {run.stdout[:300]!r}"]
-    return compare(want, got, uses_ellipsis(want))
-
-
-def start_server(binary):
-    """Starts the server on a free port; returns (process, port)."""
-    proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--quiet"],
-                            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-    first = []
-    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(STARTUP_TIMEOUT)
-    m = re.match(r"listening on http://127\.0\.0\.1:(\d+)\s*$", first[0]) if first else None
-    if not m:
-        proc.kill()
-        proc.wait()
-        got = repr(first[0]) if first else f"nothing within {STARTUP_TIMEOUT} s"
-        raise RuntimeError(f"the server did not start: expected 'listening on http://127.0.0.1:PORT', got {got}")
-    return proc, int(m.group(1))
-
-
-def stop_server(proc):
-    if proc.poll() is None:
-        proc.terminate()  # SIGTERM: the server finishes what is in flight and exits 0
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    problems = compare(want, got, uses_ellipsis(want))
+    if shown_text is not None and got.get("text") != shown_text:
+        problems.append(f"the text block differs from the answer's `text`:\n{got.get('text')}")
+    return problems
 
 
 def main(argv):
@@ -184,14 +173,14 @@ def main(argv):
     passed = failed = 0
     if found:
         try:
-            proc, port = start_server(binary)
+            server = ServerUnderTest(binary, ["--quiet"])
         except (OSError, RuntimeError) as e:
             print(f"FAIL {e}")
             print(f"readme-examples: 0 passed, {len(found)} failed")
             return 1
         try:
-            for line, command, expected in found:
-                problems = check(command, expected, port)
+            for line, command, expected, shown_text in found:
+                problems = check(command, expected, shown_text, server.port)
                 name = f"{label(command)}  ({readme}:{line})"
                 if problems:
                     failed += 1
@@ -201,12 +190,15 @@ def main(argv):
                 else:
                     passed += 1
                     print(f"ok  {name}")
-                if proc.poll() is not None:
-                    print(f"the server exited (status {proc.returncode}); stopping here")
+                if not server.running():
+                    print(f"the server exited (status {server.proc.returncode}); stopping here")
                     failed += len(found) - passed - failed
                     break
         finally:
-            stop_server(proc)
+            code, _ = server.stop()
+            if code != 0:
+                print(f"FAIL the server exited {code} after SIGTERM (expected 0)")
+                failed += 1
     else:
         print(f"no curl example against localhost:8080 found in {readme}")
     print(f"readme-examples: {passed} passed, {failed} failed")

@@ -12,23 +12,18 @@ command -v valgrind >/dev/null || apt-get install -y -q valgrind >&2
 swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
 server=.build-cg/release/backprop-server
 out=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for n in 200 1200; do
-  valgrind --tool=callgrind --callgrind-out-file="$out/cg.$n" "$server" --port "$port" --quiet 2>"$out/err.$n" >/dev/null &
-  pid=$!
-  python3 - "$n" "$port" "$body" <<'PY'
-import http.client, socket, sys, time
-n, port, body = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], "rb").read()
-for _ in range(300):
-    try: socket.create_connection(("127.0.0.1", port)).close(); break
-    except OSError: time.sleep(0.1)
-c = http.client.HTTPConnection("127.0.0.1", port)
+  # On a free port, through scripts/server_under_test.py; callgrind's report goes to err.N.
+  python3 scripts/server_under_test.py run --via "valgrind --tool=callgrind --callgrind-out-file=$out/cg.$n" \
+      --stderr "$out/err.$n" --stop-timeout 120 "$server" --quiet -- python3 - "$n" "$body" <<'PY'
+import http.client, os, sys
+n, body = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+c = http.client.HTTPConnection("127.0.0.1", int(os.environ["SERVER_PORT"]))
 for _ in range(n):
     c.request("POST", "/step", body, {"Content-Type": "application/json"})
     r = c.getresponse(); r.read()
     assert r.status == 200, r.status
 PY
-  kill -TERM "$pid"; wait "$pid" || true
 done
 total() { grep -o 'Collected : [0-9]*' "$out/err.$1" | grep -o '[0-9]*$'; }
 echo "instructions per request: $(( ($(total 1200) - $(total 200)) / 1000 ))"

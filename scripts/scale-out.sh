@@ -13,7 +13,8 @@
 #   SCALE_OUT_STARTUP_SECONDS=30                   how long to wait for each process to be ready
 #
 # Prints `scale-out: N passed, M failed` and how many answers each instance gave; exits non-zero
-# on any failure. Everything it starts is stopped by PID when it exits, whatever the reason.
+# on any failure. Everything it starts is stopped by PID when it exits, whatever the reason: nginx
+# here, the instances by scripts/server_under_test.py, which runs this script a second time inside.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,9 +57,16 @@ fi
 
 # A port that already answers would be tested instead of the instance started here.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$port_a" "$port_b" "$nginx_port"; do
-    ! port_in_use "$port" || fail "127.0.0.1:$port is already in use; choose others with SCALE_OUT_PORT_A/_B/SCALE_OUT_NGINX_PORT"
-done
+
+if [[ -z "${SERVER_PORTS:-}" ]]; then
+    for port in "$port_a" "$port_b" "$nginx_port"; do
+        ! port_in_use "$port" || fail "127.0.0.1:$port is already in use; choose others with SCALE_OUT_PORT_A/_B/SCALE_OUT_NGINX_PORT"
+    done
+    # The two instances run around the rest of this script: scripts/server_under_test.py starts
+    # them, waits for their listening lines, and afterwards stops them by PID with SIGTERM and
+    # requires each to exit 0 (the contract's graceful stop).
+    exec python3 "$repo_root/scripts/server_under_test.py" run --port "$port_a" --port "$port_b" "$server" -- "$0" "$server"
+fi
 
 # ---- lifecycle --------------------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/backprop-scale-out.XXXXXX")"
@@ -114,29 +122,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# wait_for_line PID FILE TEXT: until FILE has a line equal to TEXT, PID dies, or time runs out.
-wait_for_line() {
-    local pid=$1 file=$2 text=$3 deadline=$((SECONDS + startup_seconds))
-    until grep -qxF -- "$text" "$file" 2>/dev/null; do
-        running "$pid" || fail "process $pid exited before printing '$text'"
-        (( SECONDS < deadline )) || fail "no '$text' from process $pid within ${startup_seconds}s"
-        sleep 0.1
-    done
-}
-
-start_instance() {
-    local port=$1
-    # --host explicitly: a BACKPROP_HOST in the caller's environment must not widen the bind.
-    "$server" --host 127.0.0.1 --port "$port" >"$work/instance-$port.out" 2>"$work/instance-$port.log" &
-    pids+=("$!")
-    instance_pids[$port]=$!
-}
-
-declare -A instance_pids=()
-start_instance "$port_a"
-start_instance "$port_b"
-wait_for_line "${instance_pids[$port_a]}" "$work/instance-$port_a.out" "listening on http://127.0.0.1:$port_a"
-wait_for_line "${instance_pids[$port_b]}" "$work/instance-$port_b.out" "listening on http://127.0.0.1:$port_b"
 echo "scale-out: instances ready on 127.0.0.1:$port_a and 127.0.0.1:$port_b"
 
 # nginx with deploy/nginx.conf, its ports rewritten when overridden; pid, temp and logs in $work.
@@ -237,17 +222,9 @@ set -e
 (( check_status == 0 )) || failures=$((failures + 1))
 
 # ---- graceful stop ----------------------------------------------------------------------------
-# nginx first, so that its idle keep-alive connections to the instances are closed; then the
-# contract's promise: SIGTERM finishes the requests in flight and exits 0 (within 35 s here).
+# nginx first, so that its idle keep-alive connections to the instances are closed; the instances
+# are stopped by server_under_test.py once this script ends.
 stop_and_wait 10 TERM "$nginx_pid"
-stop_and_wait 35 TERM "${instance_pids[$port_a]}" "${instance_pids[$port_b]}"
-for port in "$port_a" "$port_b"; do
-    code=${exit_codes[${instance_pids[$port]}]}
-    if (( code != 0 )); then
-        echo "scale-out: instance on :$port exited $code after SIGTERM (expected 0)" >&2
-        failures=$((failures + 1))
-    fi
-done
 pids=()   # all reaped
 
 if (( failures )); then

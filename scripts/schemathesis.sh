@@ -4,9 +4,9 @@
 #   scripts/schemathesis.sh path/to/backprop-server
 #
 # Starts the server on a free port of 127.0.0.1 (with a CORS origin, as a notebook deployment
-# would run it), runs `schemathesis run openapi.yaml --checks all` from the repository root so
-# that schemathesis.toml is read, and exits with schemathesis' status. The server is stopped by
-# PID on the way out, whatever the reason.
+# would run it) through scripts/server_under_test.py, runs `schemathesis run openapi.yaml
+# --checks all` from the repository root so that schemathesis.toml is read, and exits with
+# schemathesis' status (or 1 when the server does not stop cleanly).
 #
 # Environment (all optional):
 #   VENV=.build/venv        where schemathesis 4.x is installed (scripts/test.sh creates it)
@@ -40,38 +40,15 @@ mkdir -p "$state"
 # Hypothesis' own storage (it would write .hypothesis/ in the working directory otherwise);
 # schemathesis' failure cache is set in schemathesis.toml ([cache] directory).
 export HYPOTHESIS_STORAGE_DIRECTORY="$state/hypothesis"
-stdout_file="$(mktemp)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -f "$stdout_file"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$server" --host 127.0.0.1 --port 0 --cors-origin http://notebook.example --quiet >"$stdout_file" </dev/null &
-server_pid=$!
-
-# The first stdout line names the real port: `listening on http://127.0.0.1:PORT`.
-port=""
-for _ in $(seq 300); do
-    if [[ "$(head -n 1 "$stdout_file")" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
-        port="${BASH_REMATCH[1]}"
-        break
-    fi
-    kill -0 "$server_pid" 2>/dev/null || fail "the server exited before it was ready"
-    sleep 0.1
-done
-[[ -n "$port" ]] || fail "the server did not print 'listening on http://127.0.0.1:PORT' within 30 s"
-
-args=(run openapi.yaml --url "http://127.0.0.1:$port" --checks all
-      --max-examples "$max_examples" --workers "$workers" --generation-database "$state/examples" --no-color)
+args=(run openapi.yaml --checks all --max-examples "$max_examples" --workers "$workers"
+      --generation-database "$state/examples" --no-color)
 [[ -n "${ST_SEED:-}" ]] && args+=(--seed "$ST_SEED")
 
+# The server runs around schemathesis (scripts/server_under_test.py): ready once it prints its
+# port, stopped by PID with SIGTERM afterwards, and required to exit 0 then.
 status=0
-timeout --foreground --signal=TERM --kill-after=30 "$time_limit" "$st" "${args[@]}" || status=$?
+python3 scripts/server_under_test.py run "$server" --cors-origin http://notebook.example --quiet -- \
+    bash -c 'exec timeout --foreground --signal=TERM --kill-after=30 "$0" "$1" "${@:2}" --url "http://127.0.0.1:$SERVER_PORT"' \
+    "$time_limit" "$st" "${args[@]}" || status=$?
 [[ $status -eq 124 ]] && echo "schemathesis.sh: schemathesis did not finish within $time_limit s" >&2
 exit "$status"

@@ -4,10 +4,13 @@
 //
 //     swift run -c release CoreBenchmark [--ceiling NAME=GFLOPS/CPU_GFLOPS ...] [--seconds S] [--only SHAPE] [--machine]
 //     swift run -c release CoreBenchmark --threshold [--seconds S]
+//     swift run -c release CoreBenchmark --optimizers [--seconds S]
 //
 // Benchmarks/core-vs-dgemm.sh builds both programs and passes the C figures in with --ceiling.
 // --threshold times the plain loops against dgemm product by product (the package-level kernels
 // of Matrix.swift and BLASKernels.swift): the measurement behind `BLAS.minimumWork`.
+// --optimizers times Optimizer.update alone for every algorithm on 784-128-10's parameters, beside
+// the whole plain step of 784-128-10/B64 (issue 14: the optimizer may cost at most 10 % of it).
 // 2-2-2 runs the plain loops, not dgemm, so its ratio only says how far a whole tiny step is from
 // five bare 2×2 dgemm calls (the first layer sends no error back); the ratio that matters is the large shapes'.
 
@@ -60,8 +63,8 @@ func problem(_ shape: Shape) -> Problem {
             DenseLayer(weights: Matrix(rectangular: [[0.15, 0.20], [0.25, 0.30]]), biases: [0.35, 0.35]),
             DenseLayer(weights: Matrix(rectangular: [[0.40, 0.45], [0.50, 0.55]]), biases: [0.60, 0.60]),
         ])
-        return Problem(network: network, inputs: Matrix(rectangular: [[0.05, 0.10]]),
-                       targets: Matrix(rectangular: [[0.01, 0.99]]), isBatch: false)
+        return try! Problem(network: network, inputs: Matrix(rectangular: [[0.05, 0.10]]),
+                       targets: Matrix(rectangular: [[0.01, 0.99]]))
     }
     var rng = SplitMix64(seed: 42)
     var layers: [DenseLayer] = []
@@ -75,7 +78,7 @@ func problem(_ shape: Shape) -> Problem {
     let inputs = rng.matrix(shape.batch, shape.widths[0], 0, 1)
     var targets = Matrix(zeros: shape.batch, k)
     for n in 0..<shape.batch { targets[n, Int(rng.next() % UInt64(k))] = 1 }
-    return Problem(network: Network(layers: layers), inputs: inputs, targets: targets, isBatch: !shape.single)
+    return try! Problem(network: Network(layers: layers), inputs: inputs, targets: targets)
 }
 
 // MARK: - Timing
@@ -127,11 +130,29 @@ func stepTime(budget: Double, _ body: () throws -> Double) rethrows -> (wall: Do
     return best
 }
 
-/// One step as the service runs it: gradients, then w ← w − η ∂E/∂w on every layer.
-func step(_ p: Problem) throws -> Double {
-    let g = try p.network.gradients(p)
-    let updated = zip(p.network.layers, g.layers).map { $0.descending($1, rate: 1, updateBiases: true) }
-    return g.loss + updated[0].weights.storage[0]
+/// One step as the training loop runs it: gradients, then the optimizer's w ← w − η ∂E/∂w on
+/// every layer, in place on `network` (η = 0, so that repeated steps time the same numbers).
+func step(_ p: Problem, _ network: inout Network, _ optimizer: inout Optimizer) throws -> Double {
+    let g = try network.gradients(p.inputs, targets: p.targets!, loss: p.loss, reduction: p.reduction)
+    optimizer.update(&network, weightGradients: g.layers.map(\.weightGradients), biasGradients: g.layers.map(\.biasGradients),
+                     learningRate: 0, updateBiases: true)
+    return g.loss + network.layers[0].weights.storage[0]
+}
+
+// MARK: - The allocator
+
+/// glibc's mallopt (not exported by Swift's Glibc module).
+@_silgen_name("mallopt") func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+/// Keeps up to 64 MiB of freed memory per malloc arena instead of giving it back to the kernel.
+/// A step allocates most of its matrices anew, megabytes for a large layer; with glibc's default,
+/// the heap is trimmed when they are freed and every page is faulted in and zeroed again by the
+/// next step, which made a 784-128-10 step twice as slow as its dgemm calls (measured: 2.5–3.1 ms
+/// against 1.3 ms). M_TRIM_THRESHOLD = 64 MiB, M_MMAP_THRESHOLD = 32 MiB (glibc's largest). The
+/// server does not need this: it links mimalloc (Package.swift), which reuses freed memory as is.
+func retainFreedMemory() {
+    _ = mallopt(-1, 64 << 20)  // M_TRIM_THRESHOLD
+    _ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
 }
 
 // MARK: - Formatting without Foundation
@@ -205,13 +226,14 @@ func probeThresholds(budget: Double) {
 func timeSteps(budget: Double, ceilings: [String: (wall: Double, cpu: Double)], only: String?) throws {
     print("step = gradients + update, best over about \(fixed(budget, 1)) s of steps; GFLOP/s = step flops / step time;")
     print("ratio = core GFLOP/s / C dgemm GFLOP/s by the wall clock; cpu ratio the same by thread CPU time;")
-    print("train = Problem.train(StepOptions()): a step plus the final forward pass")
+    print("train = Problem.train(TrainingOptions()): a step plus the final forward pass")
     print(pad("shape", 22) + pad("step ms", 11) + pad("GFLOP/s", 10) + pad("C dgemm", 10) + pad("ratio", 8)
           + pad("cpu ratio", 11) + pad("train ms", 11))
     for shape in shapes where only == nil || shape.name == only {
         let p = problem(shape)
-        let t = try stepTime(budget: budget) { try step(p) }
-        let tt = try stepTime(budget: budget / 2) { try p.train(StepOptions()).finalLoss }
+        var network = p.network, optimizer = Optimizer()
+        let t = try stepTime(budget: budget) { try step(p, &network, &optimizer) }
+        let tt = try stepTime(budget: budget / 2) { try p.train(TrainingOptions()).finalLoss }
         let gflops = shape.stepFlops / t.wall / 1e9, cpuGflops = shape.stepFlops / t.cpu / 1e9
         var line = pad(shape.name, 22) + pad(fixed(t.wall * 1e3, 4), 11) + pad(fixed(gflops, 2), 10)
         if let c = ceilings[shape.name] {
@@ -229,12 +251,93 @@ func timeSteps(budget: Double, ceilings: [String: (wall: Double, cpu: Double)], 
 /// The figures again, one line per shape, for core-vs-dgemm.sh (printed with --machine).
 nonisolated(unsafe) var machineLines: [String] = []
 
+// MARK: - Optimizer.update alone (--optimizers)
+
+/// Times `Optimizer.update` over the 101 770 parameters of 784-128-10 (biases included) for each
+/// algorithm, with fixed random gradients and a tiny learning rate (so that thousands of steps
+/// leave the weights where they were), and prints each beside the whole plain step of
+/// 784-128-10/B64: gradients plus w ← w − η·g, as `timeSteps` measures it.
+func timeOptimizers(budget: Double) throws {
+    let shape = shapes.first { $0.name == "784-128-10/B64" }!
+    let p = problem(shape)
+    var plainNetwork = p.network, plain = Optimizer()
+    let whole = try stepTime(budget: budget) { try step(p, &plainNetwork, &plain) }
+    var rng = SplitMix64(seed: 11)
+    let dW = p.network.layers.map { rng.matrix($0.weights.rows, $0.weights.cols, -1, 1) }
+    let dB: [[Double]?] = p.network.layers.map { layer in layer.biases.map { _ in rng.matrix(1, layer.units, -1, 1).storage } }
+    let algorithms: [(String, OptimizerAlgorithm)] = [
+        ("sgd", .sgd()), ("sgd momentum", .sgd(momentum: 0.9)), ("sgd nesterov", .sgd(momentum: 0.9, nesterov: true)),
+        ("adagrad", .adagrad()), ("rmsprop", .rmsprop()), ("rmsprop centered+mom", .rmsprop(momentum: 0.9, centered: true)),
+        ("adam", .adam()), ("adamw", .adamw()),
+    ]
+    print("Optimizer.update alone over 784-128-10's \(p.network.parameterCount) parameters, best over about \(fixed(budget, 1)) s;")
+    print("whole plain step of 784-128-10/B64 (gradients + update): \(fixed(whole.wall * 1e3, 4)) ms (cpu \(fixed(whole.cpu * 1e3, 4)) ms)")
+    print(pad("algorithm", 22) + pad("step µs", 10) + pad("cpu µs", 10) + pad("% of whole step", 17))
+    for (name, algorithm) in algorithms {
+        var network = p.network
+        var optimizer = Optimizer(algorithm)
+        optimizer.update(&network, weightGradients: dW, biasGradients: dB, learningRate: 1e-9, updateBiases: true)  // buffers exist, arrays unique
+        let t = stepTime(budget: budget / 2) {
+            optimizer.update(&network, weightGradients: dW, biasGradients: dB, learningRate: 1e-9, updateBiases: true)
+            return network.layers[0].weights.storage[0]
+        }
+        print(pad(name, 22) + pad(fixed(t.wall * 1e6, 1), 10) + pad(fixed(t.cpu * 1e6, 1), 10)
+              + pad(fixed(t.wall / whole.wall * 100, 1) + "%", 17))
+    }
+    // The other per-step additions of issue 14: the regularization term with its penalty, and
+    // gathering a shuffled batch of 64 rows out of 1024 samples (inputs and targets).
+    let regularization = Regularization(l2: 1e-4, l1: 1e-5)
+    var gradients = dW
+    let r = stepTime(budget: budget / 2) { regularization.addGradients(p.network, to: &gradients) }
+    print(pad("l2+l1 term + penalty", 22) + pad(fixed(r.wall * 1e6, 1), 10) + pad(fixed(r.cpu * 1e6, 1), 10)
+          + pad(fixed(r.wall / whole.wall * 100, 1) + "%", 17))
+    let inputs = rng.matrix(1024, 784, 0, 1)
+    var targets = Matrix(zeros: 1024, 10)
+    for n in 0..<1024 { targets[n, Int(rng.next() % 10)] = 1 }
+    var order = BatchOrder(samples: 1024, batchSize: 64, shuffle: true, seed: 1)
+    var t = 0
+    let gather = stepTime(budget: budget / 2) {
+        let batch = order.batch(step: t)
+        t += 1
+        return inputs.rows(of: batch).storage[0] + targets.rows(of: batch).storage[0]
+    }
+    print(pad("batch of 64 gathered", 22) + pad(fixed(gather.wall * 1e6, 1), 10) + pad(fixed(gather.cpu * 1e6, 1), 10)
+          + pad(fixed(gather.wall / whole.wall * 100, 1) + "%", 17))
+
+    // Issue 14's check, until the training loop has it: 100 steps on batches of 64 out of 1024
+    // (the contract's shuffled order), gradients then Optimizer.update, as Benchmarks/optimizer_numpy.py
+    // runs them in numpy (same shapes, sigmoid/half_sse, mean).
+    print("100 steps, batch 64 of 1024 samples, 784-128-10 (gradients + Optimizer.update; best of runs):")
+    var perStep: [String: Double] = [:]
+    for (name, algorithm, lr) in [("sgd", OptimizerAlgorithm.sgd(), 0.1), ("adam", .adam(), 1e-3)] {
+        let run = try stepTime(budget: budget) {
+            var network = p.network
+            var optimizer = Optimizer(algorithm)
+            var order = BatchOrder(samples: 1024, batchSize: 64, shuffle: true, seed: 0)
+            var loss = 0.0
+            for t in 0..<100 {
+                let batch = order.batch(step: t)
+                // Nothing but `network` may hold the weights being trained (a Problem made of
+                // it, say): a second reference makes every Optimizer.update copy them first.
+                let g = try network.gradients(inputs.rows(of: batch), targets: targets.rows(of: batch), loss: .halfSSE, reduction: .mean)
+                loss = g.loss
+                if optimizer.update(&network, gradients: g.layers, learningRate: lr, updateBiases: true) != nil { fatalError("diverged") }
+            }
+            return loss
+        }
+        perStep[name] = run.wall / 100
+        print(pad(name, 22) + pad(fixed(run.wall / 100 * 1e3, 4), 10) + " ms/step" + pad("cpu " + fixed(run.cpu / 100 * 1e3, 4), 14) + " ms/step")
+    }
+    print("adam over sgd: " + fixed((perStep["adam"]! / perStep["sgd"]! - 1) * 100, 1) + " % per step")
+}
+
 // MARK: - Main
 
 var ceilings: [String: (wall: Double, cpu: Double)] = [:]
 var machine = false
 var budget = 1.0
 var probe = false
+var optimizers = false
 var only: String?
 var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
@@ -254,15 +357,20 @@ while let arg = args.popFirst() {
         only = args.popFirst()
     case "--threshold":
         probe = true
+    case "--optimizers":
+        optimizers = true
     default:
         fatalError("unknown argument \(arg); see the comment at the top of main.swift")
     }
 }
 
 BLAS.configure(threads: 1)  // as the server does at startup
+retainFreedMemory()
 print("BLAS: \(BLAS.backendDescription)")
 if probe {
     probeThresholds(budget: budget / 10)
+} else if optimizers {
+    try timeOptimizers(budget: budget)
 } else {
     try timeSteps(budget: budget, ceilings: ceilings, only: only)
     if machine { for line in machineLines { print("#", line) } }

@@ -16,9 +16,6 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The slope of leaky_relu for a ≤ 0.
     public static let leakySlope = 0.01
 
-    /// The names the API accepts, for error messages.
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
-
     /// Forward, row by row:
     ///
     ///     sigmoid     z = 1 / (1 + e^(−a))

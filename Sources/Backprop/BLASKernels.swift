@@ -1,5 +1,5 @@
 // The BLAS backend of Matrix.swift's three products: OpenBLAS's cblas_dgemm on the row-major
-// storage as it is, plus the once-at-startup process setup (BLAS threads, malloc trimming).
+// storage as it is, plus the once-at-startup setting of BLAS threads.
 // Matrix.swift decides when a product is big enough to come here. Not a general BLAS binding:
 // only dgemm, and no C type appears in the public API (`internal import`).
 
@@ -7,32 +7,18 @@ internal import CBLAS
 
 /// How the core's matrix products use OpenBLAS.
 public enum BLAS {
-    /// Sets up the process for the core's products: call it once at startup, before any request
-    /// is served (`openblas_set_num_threads` and `mallopt` must not race with other threads' calls).
+    /// Sets up OpenBLAS for the core's products: call it once at startup, before any request is
+    /// served (`openblas_set_num_threads` must not race with other threads' calls).
     ///
     /// - threads: OpenBLAS threads inside one product. 1 unless a single request at a time should
     ///   use several cores: the service runs requests concurrently, one per thread, so BLAS threads
     ///   inside each request would only oversubscribe the cores (2 here) and add a hand-off to every
     ///   product. 1 is also what the core uses on its first product when this is never called.
     ///   Overrides OPENBLAS_NUM_THREADS; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left alone.
-    /// - retainFreedMemory: keep up to 64 MiB of freed memory per malloc arena instead of giving
-    ///   it back to the kernel. A step allocates most of its matrices anew (products, and the
-    ///   first step's updated weights), megabytes for a large layer; with glibc's default, the heap is trimmed when
-    ///   they are freed and every page is faulted in and zeroed again by the next step, which made
-    ///   a 784-128-10 step twice as slow as its dgemm calls (measured: 2.5–3.1 ms against 1.3 ms).
-    ///   Sets M_TRIM_THRESHOLD = 64 MiB and M_MMAP_THRESHOLD = 32 MiB (glibc's largest) for the
-    ///   whole process; a no-op off glibc, and for backprop-server, which links mimalloc instead
-    ///   (Package.swift), whose freed memory is reused without these settings.
-    public static func configure(threads: Int = 1, retainFreedMemory: Bool = true) {
+    public static func configure(threads: Int = 1) {
         precondition(threads >= 1, "at least one thread")
         _ = defaultThreads  // so that the lazy default can never run after, and undo, this setting
         openblas_set_num_threads(Int32(clamping: threads))
-        #if canImport(Glibc)
-        if retainFreedMemory {
-            _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
-            _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
-        }
-        #endif
     }
 
     /// OpenBLAS's build and the kernel it chose for this CPU, e.g. "OpenBLAS 0.3.21 … Zen / Zen".
@@ -80,11 +66,14 @@ public enum BLAS {
 private let defaultThreads: Void = openblas_set_num_threads(1)
 
 /// A rows×cols matrix whose every element `body` writes (dgemm with beta = 0 needs no initial C,
-/// or the bias rows it is pre-filled with): no zero-fill before dgemm overwrites it, but for the
-/// small outputs for which `[Double].uninitialized` finds one cheaper.
-@inline(__always)
+/// or the bias rows it is pre-filled with): no zero-fill pass before dgemm overwrites it, which
+/// on the megabytes of a large layer would cost as much as a small product.
 private func uninitialized(_ rows: Int, _ cols: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> Matrix {
-    Matrix(rows: rows, cols: cols, storage: .uninitialized(rows * cols) { body($0.baseAddress!) })
+    let storage = [Double](unsafeUninitializedCapacity: rows * cols) { buffer, initialized in
+        if rows * cols > 0 { body(buffer.baseAddress!) }
+        initialized = rows * cols
+    }
+    return Matrix(rows: rows, cols: cols, storage: storage)
 }
 
 extension Matrix {

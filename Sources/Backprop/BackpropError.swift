@@ -1,77 +1,88 @@
-// The one error the core throws: what is wrong, where in the request it is, and what kind of
-// problem it is, so the API edge can pick a status and a JSON Pointer without parsing messages.
-// Not an HTTP type: paths name request fields, statuses are the edge's business.
+// The one error the core throws: what is wrong, and where in the problem, by layer, unit and
+// sample index. Not a request type: the core knows no field names, JSON Pointers or statuses;
+// the API edge maps a `ProblemPart` to the field it came from.
 
-/// A location inside a request, e.g. `network.layers[1].weights[0]`.
-public struct FieldPath: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public enum Component: Sendable, Equatable, Hashable {
-        case key(String)
-        case index(Int)
-    }
-
-    public var components: [Component]
-
-    public init(_ components: [Component] = []) { self.components = components }
-
-    public static let root = FieldPath()
-
-    /// The path one key further down.
-    public func key(_ name: String) -> FieldPath { FieldPath(components + [.key(name)]) }
-    /// The path one index further down.
-    public func index(_ i: Int) -> FieldPath { FieldPath(components + [.index(i)]) }
-
-    /// `network.layers[1].weights[0]`; the root prints as `(request)`.
-    public var description: String {
-        var out = ""
-        for c in components {
-            switch c {
-            case .key(let k): out += out.isEmpty ? k : "." + k
-            case .index(let i): out += "[\(i)]"
-            }
-        }
-        return out.isEmpty ? "(request)" : out
-    }
+/// A part of a problem (network, samples, loss), by 0-based indices.
+///
+/// Layers are l = 0…L−1 (the math's l = 1…L), units j of a layer, inputs i of a unit (units of the
+/// layer below, or the network's inputs), samples n of a batch, outputs k.
+public enum ProblemPart: Sendable, Hashable {
+    /// The network as a whole.
+    case network
+    /// The list of layers (e.g. when there is none).
+    case layers
+    /// Layer l as a whole: where a computation became non-finite.
+    case layer(Int)
+    /// W(l) as a whole.
+    case weights(layer: Int)
+    /// Row j of W(l): the weights into unit j.
+    case weightRow(layer: Int, unit: Int)
+    /// w_ji of layer l.
+    case weight(layer: Int, unit: Int, input: Int)
+    /// b(l) as a whole.
+    case biases(layer: Int)
+    /// b_j of layer l.
+    case bias(layer: Int, unit: Int)
+    /// f(l), the activation of layer l.
+    case activation(layer: Int)
+    /// x, every sample.
+    case inputs
+    /// x_n, the input of sample n.
+    case input(sample: Int)
+    /// x_ni.
+    case inputValue(sample: Int, input: Int)
+    /// t, every sample.
+    case targets
+    /// t_n.
+    case target(sample: Int)
+    /// t_nk.
+    case targetValue(sample: Int, output: Int)
+    /// The loss function E.
+    case loss
 }
 
-/// One thing wrong with a request, at one place.
-public struct FieldIssue: Sendable, Equatable {
-    public var path: FieldPath
+/// One thing wrong with a problem, at one part of it.
+public struct ProblemIssue: Sendable, Equatable {
+    public var part: ProblemPart
     public var message: String
 
-    public init(_ path: FieldPath, _ message: String) {
-        self.path = path
+    public init(_ part: ProblemPart, _ message: String) {
+        self.part = part
         self.message = message
     }
 }
 
-/// Why the core refused or could not finish a computation.
+/// Why the core refused a problem or could not finish a computation.
 public struct BackpropError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        /// A value that is not allowed: unknown name, out of range, outside the loss's domain.
+        /// A value that is not allowed: non-finite, outside the loss's domain.
         case invalidValue
         /// Matrices and vectors whose shapes do not fit together.
         case shapeMismatch
-        /// The request is larger than the configured limits allow.
-        case limitExceeded
         /// The computation overflowed to ±Infinity or produced NaN.
         case nonFinite
     }
 
     public var kind: Kind
-    /// At least one issue; validation reports every issue it finds (up to a cap), not just the first.
-    public var issues: [FieldIssue]
+    /// At least one issue; a check reports every issue it finds (up to a cap), not just the first.
+    public var issues: [ProblemIssue]
 
-    public init(_ kind: Kind, _ issues: [FieldIssue]) {
+    public init(_ kind: Kind, _ issues: [ProblemIssue]) {
         precondition(!issues.isEmpty)
         self.kind = kind
         self.issues = issues
     }
 
-    public init(_ kind: Kind, at path: FieldPath, _ message: String) {
-        self.init(kind, [FieldIssue(path, message)])
+    public init(_ kind: Kind, at part: ProblemPart, _ message: String) {
+        self.init(kind, [ProblemIssue(part, message)])
     }
 
     public var description: String {
-        issues.map { "\($0.path): \($0.message)" }.joined(separator: "; ")
+        issues.map { "\($0.part): \($0.message)" }.joined(separator: "; ")
     }
+}
+
+/// "1 bias", "2 biases": a count with its noun in the right number.
+public func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
 }

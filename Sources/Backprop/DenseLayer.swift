@@ -1,6 +1,7 @@
 // One fully connected layer: its parameters, its forward pass and, right beside it, its backward
 // pass (as in llm.c: every forward has its backward next to it). Batches are one row per sample.
-// Not responsible for the activation's own derivative (Activation.swift) or the loss (Loss.swift).
+// Not responsible for the activation's own derivative (Activation.swift), the loss (Loss.swift)
+// or the update of its parameters (Optimizer.swift).
 
 /// A dense layer: `a = W · z_prev + b`, `z = f(a)`.
 public struct DenseLayer: Sendable, Equatable {
@@ -10,8 +11,8 @@ public struct DenseLayer: Sendable, Equatable {
     public var biases: [Double]?
     public var activation: Activation
 
+    /// A layer as given; `Problem` checks that it has one bias per unit and finite numbers.
     public init(weights: Matrix, biases: [Double]? = nil, activation: Activation = .sigmoid) {
-        precondition((biases?.count ?? weights.rows) == weights.rows, "one bias per unit")
         self.weights = weights
         self.biases = biases
         self.activation = activation
@@ -52,24 +53,6 @@ public struct DenseLayer: Sendable, Equatable {
         let dBiases = biases == nil ? nil : delta.columnSums(scale: s)
         let dInput = needsInputGradient ? Matrix.multiply(delta, weights) : nil
         return (dWeights, dBiases, dInput)
-    }
-
-    /// The layer after one gradient-descent step: w ← w − η ∂E/∂w (and b likewise unless frozen).
-    public func descending(_ gradients: LayerGradients, rate: Double, updateBiases: Bool) -> DenseLayer {
-        descending(weightGradients: gradients.weightGradients, biasGradients: updateBiases ? gradients.biasGradients : nil, rate: rate)
-    }
-
-    /// The same from the gradients alone (no LayerGradients to copy out of an array); biases
-    /// without gradients stay as they are.
-    func descending(weightGradients dW: Matrix, biasGradients dB: [Double]?, rate: Double) -> DenseLayer {
-        let nextBiases = if let b = biases, let dB { b.descending(dB, rate: rate) } else { biases }
-        return DenseLayer(weights: weights.descending(dW, rate: rate), biases: nextBiases, activation: activation)
-    }
-
-    /// The same step in place, for a layer whose parameters no one else holds: no new arrays.
-    mutating func descend(weightGradients dW: Matrix, biasGradients dB: [Double]?, rate: Double) {
-        weights.descend(dW, rate: rate)
-        if biases != nil, let dB { biases!.descend(dB, rate: rate) }
     }
 }
 

@@ -16,8 +16,6 @@ public enum InitScheme: String, CaseIterable, Sendable {
     case he
     case uniform
 
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
-
     /// r, the half-width of the interval, computed with one division and one correctly rounded square root.
     func bound(fanIn: Int, fanOut: Int) -> Double {
         switch self {
@@ -28,24 +26,44 @@ public enum InitScheme: String, CaseIterable, Sendable {
     }
 }
 
-/// A starting network as asked for, before it has been checked.
-public struct InitSpec: Sendable {
+/// What a starting network is made of: its sizes, activations, biases, scheme and seed.
+public struct InitSpec: Sendable, Equatable {
     /// Inputs, then the units of each layer: `[2, 2, 2]` is 2 inputs, a hidden layer of 2, 2 outputs.
+    /// At least two sizes, each at least 1.
     public var sizes: [Int]
-    /// One activation name for every layer, or one per layer.
-    public var activations: [String]
+    /// One activation per layer (`sizes.count − 1` of them).
+    public var activations: [Activation]
     /// true gives every layer biases (all 0); false gives none (the textbook case).
     public var biases: Bool
-    /// An `InitScheme` name; nil means xavier.
-    public var scheme: String?
+    public var scheme: InitScheme
     public var seed: UInt64
 
-    public init(sizes: [Int], activations: [String] = ["sigmoid"], biases: Bool = true, scheme: String? = nil, seed: UInt64 = 0) {
+    public init(sizes: [Int], activations: [Activation], biases: Bool = true, scheme: InitScheme = .xavier, seed: UInt64 = 0) {
         self.sizes = sizes
         self.activations = activations
         self.biases = biases
         self.scheme = scheme
         self.seed = seed
+    }
+
+    /// The same activation for every layer.
+    public init(sizes: [Int], activation: Activation = .sigmoid, biases: Bool = true, scheme: InitScheme = .xavier, seed: UInt64 = 0) {
+        self.init(sizes: sizes, activations: Array(repeating: activation, count: max(sizes.count - 1, 0)),
+                  biases: biases, scheme: scheme, seed: seed)
+    }
+
+    /// Weights plus biases of the network it makes, or nil when that overflows Int: what a
+    /// caller checks against its limits before asking for the network.
+    public var parameterCount: Int? {
+        var total = 0
+        for l in 0..<max(sizes.count - 1, 0) {
+            let (w, o1) = sizes[l].multipliedReportingOverflow(by: sizes[l + 1])
+            let (p, o2) = total.addingReportingOverflow(w)
+            let (q, o3) = p.addingReportingOverflow(biases ? sizes[l + 1] : 0)
+            if o1 || o2 || o3 { return nil }
+            total = q
+        }
+        return total
     }
 }
 
@@ -58,80 +76,22 @@ public struct InitSpec: Sendable {
 ///     w = r · (2u − 1)            w ∈ [−r, r); 2u − 1 is exact, so only r and the product round
 ///
 /// Biases are all 0 and take no draws, so `biases` does not change any weight.
-///
-/// - Parameter activationsKey: the request key the activations came under, for error paths:
-///   `activation` (one name, reported at `activation`) or `activations` (reported at `activations[k]`).
-public func initialNetwork(_ spec: InitSpec, activationsKey: String = "activations", limits: Limits = .default) throws(BackpropError) -> Network {
-    let (scheme, activations) = try spec.checked(activationsKey: activationsKey, limits: limits)
+public func initialNetwork(_ spec: InitSpec) -> Network {
+    precondition(spec.sizes.count >= 2 && spec.sizes.allSatisfy { $0 >= 1 }, "at least two sizes, each at least 1")
+    precondition(spec.activations.count == spec.sizes.count - 1, "one activation per layer")
     var random = SplitMix64(seed: spec.seed)
     var layers: [DenseLayer] = []
     for l in 0..<(spec.sizes.count - 1) {
-        let fanIn = spec.sizes[l], fanOut = spec.sizes[l + 1]
-        let r = scheme.bound(fanIn: fanIn, fanOut: fanOut)
-        var weights = Matrix(zeros: fanOut, fanIn)  // J×I: one row per unit
+        let i = spec.sizes[l], j = spec.sizes[l + 1]
+        let r = spec.scheme.bound(fanIn: i, fanOut: j)
+        var weights = Matrix(zeros: j, i)  // J×I: one row per unit
         for e in weights.storage.indices {
             weights.storage[e] = r * (2 * random.nextUnit() - 1)
         }
-        let biases = spec.biases ? Array(repeating: 0.0, count: fanOut) : nil
-        layers.append(DenseLayer(weights: weights, biases: biases, activation: activations.count == 1 ? activations[0] : activations[l]))
+        let biases = spec.biases ? Array(repeating: 0.0, count: j) : nil
+        layers.append(DenseLayer(weights: weights, biases: biases, activation: spec.activations[l]))
     }
     return Network(layers: layers)
-}
-
-extension InitSpec {
-    /// Every issue at once: sizes, the parameter limit (from the sizes alone, before allocating),
-    /// activation names and their count, the scheme.
-    func checked(activationsKey: String, limits: Limits) throws(BackpropError) -> (InitScheme, [Activation]) {
-        var c = IssueCollector()
-        let sizesPath = FieldPath.root.key("sizes")
-        if sizes.count < 2 {
-            c.add(.shapeMismatch, sizesPath, "expected at least 2 sizes (the inputs, then the units of each layer), found \(sizes.count)")
-        }
-        for (k, n) in sizes.enumerated() where n < 1 {
-            c.add(.invalidValue, sizesPath.index(k), "expected at least 1 \(k == 0 ? "input" : "unit"), found \(n)")
-        }
-        if c.isEmpty {
-            var parameters = 0, overflow = false
-            for l in 0..<(sizes.count - 1) {
-                let (w, o1) = sizes[l].multipliedReportingOverflow(by: sizes[l + 1])
-                let (p, o2) = parameters.addingReportingOverflow(w)
-                let (q, o3) = p.addingReportingOverflow(biases ? sizes[l + 1] : 0)
-                overflow = overflow || o1 || o2 || o3
-                parameters = q
-            }
-            if overflow || parameters > limits.maxParameters {
-                let count = overflow ? "more than \(Int.max)" : "\(parameters)"
-                c.add(.limitExceeded, sizesPath, "the network would have \(count) parameters; the limit is \(limits.maxParameters)")
-            }
-        }
-
-        let layerCount = max(sizes.count - 1, 0)
-        let single = activationsKey == "activation"
-        if activations.count != 1 && (activations.count != layerCount || layerCount == 0) {
-            c.add(.shapeMismatch, .root.key(activationsKey),
-                  "expected one activation for every layer, or one per layer (\(layerCount)), found \(activations.count)")
-        }
-        var resolved: [Activation] = []
-        for (k, name) in activations.enumerated() {
-            if let f = Activation(rawValue: name) {
-                resolved.append(f)
-            } else {
-                let path = single ? FieldPath.root.key(activationsKey) : FieldPath.root.key(activationsKey).index(k)
-                c.add(.invalidValue, path, "unknown activation \"\(name)\"; expected one of \(Activation.names)")
-            }
-        }
-
-        var resolvedScheme = InitScheme.xavier
-        if let scheme {
-            if let s = InitScheme(rawValue: scheme) {
-                resolvedScheme = s
-            } else {
-                c.add(.invalidValue, .root.key("scheme"), "unknown scheme \"\(scheme)\"; expected one of \(InitScheme.names)")
-            }
-        }
-        try c.throwIfAny()
-        return (resolvedScheme, resolved)
-    }
 }
 
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014),

@@ -13,7 +13,6 @@ public enum LossFunction: String, CaseIterable, Sendable {
     /// E = −Σ_k t_k ln y_k after softmax; −Σ_k [t_k ln y_k + (1 − t_k) ln(1 − y_k)] after sigmoid.
     case crossEntropy = "cross_entropy"
 
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// How per-sample losses and gradients combine over a batch of N samples.
@@ -21,21 +20,18 @@ public enum Reduction: String, CaseIterable, Sendable {
     case mean
     case sum
 
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// The factor each per-sample quantity is multiplied by: 1/N or 1.
     public func scale(samples n: Int) -> Double {
-        self == .mean ? 1 / Double(n) : 1
+        switch self {
+        case .mean: 1 / Double(n)
+        case .sum: 1
+        }
     }
 }
 
 extension LossFunction {
-    /// True when E is computed from the weighted sums a(L) rather than from the outputs y
-    /// (cross-entropy, see `sampleLoss`): a pass that only wants E need not make y then.
-    var readsWeightedSums: Bool { self == .crossEntropy }
-
-    /// E of sample n: row n of t and of v, which is a(L) when `readsWeightedSums` and y otherwise
-    /// (callers sum these with `Reduction.combine`).
+    /// E of sample n (row n of a(L), y and t); callers reduce these with `Reduction.combine`.
     ///
     ///     half_sse       E = ½ Σ_k (t_k − y_k)²
     ///     mse            E = (1/K) Σ_k (t_k − y_k)²
@@ -47,40 +43,53 @@ extension LossFunction {
     ///     sigmoid:  E = Σ_k [t_k · softplus(−a_k) + (1 − t_k) · softplus(a_k)],
     ///               softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|))
     @inline(__always)
-    func sampleLoss(_ n: Int, of v: Matrix, targets t: Matrix, activation: Activation) -> Double {
-        let k = v.cols
+    func sampleLoss(_ n: Int, weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Double {
+        let k = t.cols
         let row = n * k ..< (n + 1) * k
         var e = 0.0
         switch self {
-        case .halfSSE, .mse:
-            let y = v
+        case .halfSSE:
             for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
-            e = self == .mse ? e / Double(k) : e * 0.5
-        case .crossEntropy where activation == .softmax:
-            let a = v
-            let m = a.storage[row].max() ?? 0
-            var s = 0.0
-            for c in row { s += Double.exp(a.storage[c] - m) }
-            let logSum = m + Double.log(s)
-            for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
+            e = e * 0.5
+        case .mse:
+            for c in row { let d = t.storage[c] - y.storage[c]; e += d * d }
+            e = e / Double(k)
         case .crossEntropy:
-            precondition(activation == .sigmoid, "cross_entropy needs a softmax or sigmoid output (validation checks this)")
-            for c in row {
-                let x = v.storage[c], tc = t.storage[c]
-                if tc != 0 { e += tc * softplus(-x) }
-                if tc != 1 { e += (1 - tc) * softplus(x) }
+            switch activation {
+            case .softmax:
+                let m = a.storage[row].max() ?? 0
+                var s = 0.0
+                for c in row { s += Double.exp(a.storage[c] - m) }
+                let logSum = m + Double.log(s)
+                for c in row where t.storage[c] != 0 { e -= t.storage[c] * (a.storage[c] - logSum) }
+            case .sigmoid:
+                for c in row {
+                    let x = a.storage[c], tc = t.storage[c]
+                    if tc != 0 { e += tc * softplus(-x) }
+                    if tc != 1 { e += (1 - tc) * softplus(x) }
+                }
+            case .tanh, .relu, .leakyRelu, .linear:
+                preconditionFailure("cross_entropy needs a softmax or sigmoid output (Problem checks this)")
             }
         }
         return e
     }
 
-    /// ∂E/∂y for each sample (one row per sample):
+    /// ∂E/∂y for each sample (one row per sample), for the losses whose output delta is the
+    /// activation's backward of it:
     ///
     ///     half_sse  y − t
     ///     mse       2(y − t)/K
+    ///
+    /// Cross-entropy has none here: it is only used where δ = y − t directly (`outputDelta`).
     public func outputGradient(outputs y: Matrix, targets t: Matrix) -> Matrix {
+        let factor: Double
+        switch self {
+        case .halfSSE: factor = 1
+        case .mse: factor = 2 / Double(y.cols)
+        case .crossEntropy: preconditionFailure("cross_entropy's output delta is y − t (outputDelta), not f' ⊙ ∂E/∂y")
+        }
         var g = y
-        let factor = self == .mse ? 2 / Double(y.cols) : 1
         for e in g.storage.indices { g.storage[e] = factor * (y.storage[e] - t.storage[e]) }
         return g
     }
@@ -90,21 +99,23 @@ extension LossFunction {
     ///     canonical pairs (cross_entropy after softmax or sigmoid):  δ = y − t
     ///     otherwise:  δ = f'(a) ⊙ ∂E/∂y  (softmax: the Jacobian-vector product)
     ///
-    /// The shortcut holds for softmax because Σ_k t_k = 1 (checked by validation).
+    /// The shortcut holds for softmax because Σ_k t_k = 1 (checked by Problem).
     public func outputDelta(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, activation: Activation) -> Matrix {
         if fusesWithOutput(activation) {
             var delta = y
             for e in delta.storage.indices { delta.storage[e] = y.storage[e] - t.storage[e] }
             return delta
         }
-        precondition(self != .crossEntropy, "cross_entropy needs a softmax or sigmoid output (validation checks this)")
         return activation.backward(weightedSums: a, outputs: y, gradient: outputGradient(outputs: y, targets: t))
     }
 
     /// True when the chain rule's ∂E/∂y and ∂y/∂a fuse into δ = y − t (nothing to separate):
-    /// the only pairs validation accepts for cross_entropy.
+    /// the only pairs Problem accepts for cross_entropy.
     public func fusesWithOutput(_ activation: Activation) -> Bool {
-        self == .crossEntropy && (activation == .softmax || activation == .sigmoid)
+        switch (self, activation) {
+        case (.crossEntropy, .softmax), (.crossEntropy, .sigmoid): true
+        case (.crossEntropy, _), (.halfSSE, _), (.mse, _): false
+        }
     }
 }
 
@@ -121,6 +132,9 @@ extension Reduction {
     func combine(samples n: Int, _ loss: (Int) -> Double) -> Double {
         var total = 0.0
         for i in 0..<n { total += loss(i) }
-        return self == .mean ? total / Double(n) : total
+        switch self {
+        case .mean: return total / Double(n)
+        case .sum: return total
+        }
     }
 }

@@ -73,19 +73,20 @@ extension Matrix {
         return loopMultiply(a, transposed: b, addingRow: bias)
     }
 
-    /// The plain loop for `A · Bᵀ (+ bias)`, one sum per element in index order.
+    /// The plain loop for `A · Bᵀ (+ bias)`, one sum per element in index order:
+    /// a_nj = Σ_i z_ni · w_ji (+ b_j), with A the inputs z (N×I) and B the weights w (J×I).
     package static func loopMultiply(_ a: Matrix, transposed b: Matrix, addingRow bias: [Double]?) -> Matrix {
         var c = Matrix(zeros: a.rows, b.rows)
-        let n = a.rows, j = b.rows, i = a.cols
-        a.storage.withUnsafeBufferPointer { A in
-            b.storage.withUnsafeBufferPointer { B in
-                c.storage.withUnsafeMutableBufferPointer { C in
-                    for r in 0..<n {
-                        for u in 0..<j {
+        let samples = a.rows, units = b.rows, inputs = a.cols
+        a.storage.withUnsafeBufferPointer { z in
+            b.storage.withUnsafeBufferPointer { w in
+                c.storage.withUnsafeMutableBufferPointer { out in
+                    for n in 0..<samples {
+                        for j in 0..<units {
                             var sum = 0.0
-                            for k in 0..<i { sum += A[r * i + k] * B[u * i + k] }
-                            if let bias { sum += bias[u] }
-                            C[r * j + u] = sum
+                            for i in 0..<inputs { sum += z[n * inputs + i] * w[j * inputs + i] }
+                            if let bias { sum += bias[j] }
+                            out[n * units + j] = sum
                         }
                     }
                 }
@@ -107,21 +108,22 @@ extension Matrix {
         return loopMultiply(transposed: a, b, scale: scale)
     }
 
-    /// The plain loop for `scale · Aᵀ · B`: sums accumulated over samples in order, then scaled.
+    /// The plain loop for `scale · Aᵀ · B`: sums accumulated over samples in order, then scaled:
+    /// ∂E/∂w_ji = scale · Σ_n δ_nj · z_ni, with A the deltas δ (N×J) and B the inputs z (N×I).
     package static func loopMultiply(transposed a: Matrix, _ b: Matrix, scale: Double) -> Matrix {
         var c = Matrix(zeros: a.cols, b.cols)
-        let n = a.rows, j = a.cols, i = b.cols
-        a.storage.withUnsafeBufferPointer { A in
-            b.storage.withUnsafeBufferPointer { B in
-                c.storage.withUnsafeMutableBufferPointer { C in
-                    for r in 0..<n {
-                        for u in 0..<j {
-                            let d = A[r * j + u]
-                            for k in 0..<i { C[u * i + k] += d * B[r * i + k] }
+        let samples = a.rows, units = a.cols, inputs = b.cols
+        a.storage.withUnsafeBufferPointer { delta in
+            b.storage.withUnsafeBufferPointer { z in
+                c.storage.withUnsafeMutableBufferPointer { dW in
+                    for n in 0..<samples {
+                        for j in 0..<units {
+                            let d = delta[n * units + j]
+                            for i in 0..<inputs { dW[j * inputs + i] += d * z[n * inputs + i] }
                         }
                     }
                     if scale != 1 {
-                        for e in 0..<(j * i) { C[e] *= scale }
+                        for e in 0..<(units * inputs) { dW[e] *= scale }
                     }
                 }
             }
@@ -141,17 +143,18 @@ extension Matrix {
         return loopMultiply(a, b)
     }
 
-    /// The plain loop for `A · B`: sums accumulated over j in order.
+    /// The plain loop for `A · B`: sums accumulated over j in order:
+    /// ∂E/∂z_ni = Σ_j δ_nj · w_ji, with A the deltas δ (N×J) and B the weights w (J×I).
     package static func loopMultiply(_ a: Matrix, _ b: Matrix) -> Matrix {
         var c = Matrix(zeros: a.rows, b.cols)
-        let n = a.rows, j = a.cols, i = b.cols
-        a.storage.withUnsafeBufferPointer { A in
-            b.storage.withUnsafeBufferPointer { B in
-                c.storage.withUnsafeMutableBufferPointer { C in
-                    for r in 0..<n {
-                        for u in 0..<j {
-                            let d = A[r * j + u]
-                            for k in 0..<i { C[r * i + k] += d * B[u * i + k] }
+        let samples = a.rows, units = a.cols, inputs = b.cols
+        a.storage.withUnsafeBufferPointer { delta in
+            b.storage.withUnsafeBufferPointer { w in
+                c.storage.withUnsafeMutableBufferPointer { dz in
+                    for n in 0..<samples {
+                        for j in 0..<units {
+                            let d = delta[n * units + j]
+                            for i in 0..<inputs { dz[n * inputs + i] += d * w[j * inputs + i] }
                         }
                     }
                 }
@@ -160,34 +163,19 @@ extension Matrix {
         return c
     }
 
-    /// Column sums times a scale: the bias gradient `scale · Σ_n A[n][j]`.
+    /// Column sums times a scale: the bias gradient ∂E/∂b_j = scale · Σ_n δ_nj.
     public func columnSums(scale: Double) -> [Double] {
         var sums = [Double].zeros(cols)
-        let rows = rows, cols = cols
-        storage.withUnsafeBufferPointer { a in
-            sums.withUnsafeMutableBufferPointer { sums in
-                for r in 0..<rows {
-                    for c in 0..<cols { sums[c] += a[r * cols + c] }
+        let samples = rows, units = cols
+        storage.withUnsafeBufferPointer { delta in
+            sums.withUnsafeMutableBufferPointer { dB in
+                for n in 0..<samples {
+                    for j in 0..<units { dB[j] += delta[n * units + j] }
                 }
-                if scale != 1 { for c in 0..<cols { sums[c] *= scale } }
+                if scale != 1 { for j in 0..<units { dB[j] *= scale } }
             }
         }
         return sums
-    }
-
-    /// `self − rate · gradient`, elementwise: the gradient-descent update.
-    ///
-    /// One pass into a fresh array (not a copy of self that is then updated in place): the weights
-    /// of a large layer are megabytes, and each pass over them costs as much as a small product.
-    public func descending(_ gradient: Matrix, rate: Double) -> Matrix {
-        precondition(rows == gradient.rows && cols == gradient.cols)
-        return Matrix(rows: rows, cols: cols, storage: storage.descending(gradient.storage, rate: rate))
-    }
-
-    /// The same update in place, for weights this matrix alone holds (no new array at all).
-    mutating func descend(_ gradient: Matrix, rate: Double) {
-        precondition(rows == gradient.rows && cols == gradient.cols)
-        storage.descend(gradient.storage, rate: rate)
     }
 }
 
@@ -209,73 +197,14 @@ extension [Double] {
 
     /// n zeros.
     ///
-    /// Not `Array(repeating:count:)`: it allocates through the standard library's unspecialized
-    /// code, which looks the array type's metadata up in the runtime's cache on every call (about
-    /// 25 ns per array, measured with perf and valgrind; a 2-2-2 train makes nine such arrays).
-    /// Reserving capacity on an empty array allocates through code specialized for Double; the
-    /// fill is a vectorized loop, but for the few numbers of a tiny layer: appending a repeated
-    /// zero goes through the generic sequence append, about 100 instructions however short, and
-    /// up to four zeros appended one by one cost less (a 2-2-2 step makes 13 such arrays and
-    /// runs about 970 instructions fewer, callgrind).
+    /// Not `Array(repeating:count:)`, which allocates through the standard library's unspecialized
+    /// code and looks the array type's metadata up at run time on every call (about 25 ns per
+    /// array, measured with perf; a 2-2-2 step makes a dozen arrays): reserving capacity and
+    /// appending is specialized for Double.
     static func zeros(_ n: Int) -> [Double] {
         var zeros: [Double] = []
         zeros.reserveCapacity(n)
-        if n <= 4 {
-            for _ in 0..<n { zeros.append(0) }
-        } else {
-            zeros.append(contentsOf: repeatElement(0, count: n))
-        }
+        zeros.append(contentsOf: repeatElement(0, count: n))
         return zeros
     }
-
-    /// n elements, every one of which `body` writes (the products' outputs, a descent's result).
-    ///
-    /// Large arrays are allocated uninitialized, so that no zero pass precedes the one that writes
-    /// them: on megabytes it would cost as much as a small product. Small ones are `zeros` then
-    /// overwritten: the uninitialized allocation (`init(unsafeUninitializedCapacity:)`) goes
-    /// through the standard library's unspecialized code, whose runtime lookup of the storage type
-    /// costs about 380 instructions more per array (callgrind), more than zeroing 512 doubles.
-    static func uninitialized(_ n: Int, _ body: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
-        guard n > 512 else {
-            var small = zeros(n)
-            small.withUnsafeMutableBufferPointer { body($0) }
-            return small
-        }
-        return [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
-            body(buffer)
-            initialized = n
-        }
-    }
-
-    /// `self − rate · g` into a fresh array, in one pass; see `Matrix.descending`.
-    func descending(_ g: [Double], rate: Double) -> [Double] {
-        precondition(count == g.count)
-        let count = count
-        return .uninitialized(count) { out in
-            withUnsafeBufferPointer { w in
-                g.withUnsafeBufferPointer { g in
-                    descent(w.baseAddress, g.baseAddress, rate, into: out.baseAddress, count)
-                }
-            }
-        }
-    }
-
-    /// `self ← self − rate · g` in place (a copy first only if the storage is shared).
-    mutating func descend(_ g: [Double], rate: Double) {
-        precondition(count == g.count)
-        let count = count
-        withUnsafeMutableBufferPointer { w in
-            g.withUnsafeBufferPointer { g in
-                descent(w.baseAddress, g.baseAddress, rate, into: w.baseAddress, count)
-            }
-        }
-    }
-}
-
-/// `out[e] = w[e] − rate · g[e]` for e < count, the one loop of both updates; out may be w.
-@inline(__always)
-private func descent(_ w: UnsafePointer<Double>?, _ g: UnsafePointer<Double>?, _ rate: Double,
-                     into out: UnsafeMutablePointer<Double>?, _ count: Int) {
-    guard count > 0, let w, let g, let out else { return }
-    for e in 0..<count { out[e] = w[e] - rate * g[e] }
 }

@@ -76,36 +76,8 @@ extension Network {
         }
     }
 
-    /// Forward pass, plus the reduced loss when the problem has targets.
-    public func forward(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> ForwardResult {
-        let passes = try forward(problem.inputs, site: site)
-        guard let t = problem.targets else { return ForwardResult(layers: passes, loss: nil) }
-        let y = passes[passes.count - 1]
-        let loss = try self.loss(problem.loss.readsWeightedSums ? y.weightedSums : y.outputs, targets: t, problem: problem, site: site)
-        return ForwardResult(layers: passes, loss: loss)
-    }
-
-    /// The reduced loss of the problem's samples (with targets t) alone, for when no pass is kept.
-    ///
-    /// A layer's outputs are only the next layer's input here (or the loss's), so f is applied in
-    /// place on its weighted sums after they are checked (finite a makes finite z, see above): one
-    /// matrix per layer instead of two, and no array of passes. A loss that reads a(L)
-    /// (cross-entropy) is computed before f, and the last y is never made.
-    func loss(_ problem: Problem, targets t: Matrix, site: ComputationSite) throws(BackpropError) -> Double {
-        let last = layers.count - 1
-        var z = problem.inputs
-        for l in 0...last {
-            var a = layers[l].weightedSums(z)
-            try requireFinite(a, "the weighted sums", layer: l, site: site)
-            if l == last && problem.loss.readsWeightedSums { return try loss(a, targets: t, problem: problem, site: site) }
-            layers[l].activation.forward(inPlace: &a)
-            z = a
-        }
-        return try loss(z, targets: t, problem: problem, site: site)
-    }
-
-    /// Forward and backward: every layer's δ and parameter gradients for the problem's samples.
-    /// The layers are this network's, not `problem.network` (training passes the network it updates).
+    /// Forward and backward on the batch x (N×I) with targets t (N×K): every layer's δ and
+    /// parameter gradients, and the loss reduced over the batch.
     ///
     /// The backward pass is the forward loop reversed:
     ///
@@ -115,25 +87,23 @@ extension Network {
     ///
     /// δ(l) is computed in the storage of δ(l+1) · W(l+1), which nothing else holds, and moves
     /// into the result once the layer's backward pass has read it (no retain, no release).
-    public func gradients(_ problem: Problem, site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
-        guard let t = problem.targets else {
-            throw BackpropError(.shapeMismatch, at: .root.key(problem.isBatch ? "targets" : "target"), "required for gradients")
-        }
+    public func gradients(_ x: Matrix, targets t: Matrix, loss: LossFunction, reduction: Reduction,
+                          site: ComputationSite = .single) throws(BackpropError) -> GradientsResult {
         // One entry per layer from the start: a and z filled in on the way up, δ and the parameter
         // gradients on the way down (no separate array of passes, nothing to reverse).
         var result: [LayerGradients] = []
         result.reserveCapacity(layers.count)
-        try forward(problem.inputs, site: site) { result.append(LayerGradients(unfilled: $0)) }
+        try forward(x, site: site) { result.append(LayerGradients(unfilled: $0)) }
         let last = layers.count - 1
-        let loss = try self.loss(problem.loss.readsWeightedSums ? result[last].weightedSums : result[last].outputs,
-                                 targets: t, problem: problem, site: site)
-        let s = problem.reduction.scale(samples: problem.inputs.rows)
+        let e = try self.reducedLoss(weightedSums: result[last].weightedSums, outputs: result[last].outputs, targets: t,
+                              loss: loss, reduction: reduction, site: site)
+        let s = reduction.scale(samples: x.rows)
 
-        var delta = problem.loss.outputDelta(weightedSums: result[last].weightedSums, outputs: result[last].outputs,
-                                             targets: t, activation: layers[last].activation)
+        var delta = loss.outputDelta(weightedSums: result[last].weightedSums, outputs: result[last].outputs,
+                                     targets: t, activation: layers[last].activation)
         for l in stride(from: last, through: 0, by: -1) {
             try requireFinite(delta, "the deltas", layer: l, site: site)
-            let input = l == 0 ? problem.inputs : result[l - 1].outputs
+            let input = l == 0 ? x : result[l - 1].outputs
             let (dWeights, dBiases, dInput) = layers[l].backward(delta: delta, input: input, scale: s, needsInputGradient: l > 0)
             try requireFinite(dWeights, "the weight gradients", layer: l, site: site)
             // Finite per-sample deltas can still sum to ±Infinity over the batch.
@@ -145,19 +115,43 @@ extension Network {
             delta = layers[l - 1].activation.backward(weightedSums: result[l - 1].weightedSums,
                                                       outputs: result[l - 1].outputs, gradient: dInput)
         }
-        return GradientsResult(layers: result, loss: loss)
+        return GradientsResult(layers: result, loss: e)
     }
 
-    /// E reduced over the batch, from v: the last layer's a or y, as `LossFunction.sampleLoss` reads.
-    private func loss(_ v: Matrix, targets t: Matrix, problem: Problem, site: ComputationSite) throws(BackpropError) -> Double {
+    /// E of the batch x with targets t, reduced over the samples: a forward pass and the loss.
+    public func loss(_ x: Matrix, targets t: Matrix, loss: LossFunction, reduction: Reduction,
+                     site: ComputationSite = .single) throws(BackpropError) -> Double {
+        let passes = try forward(x, site: site)
+        let last = passes[passes.count - 1]
+        return try self.reducedLoss(weightedSums: last.weightedSums, outputs: last.outputs, targets: t, loss: loss, reduction: reduction, site: site)
+    }
+
+    /// E reduced over the batch, from the last layer's a(L) and y (LossFunction.sampleLoss says which it reads).
+    fileprivate func reducedLoss(weightedSums a: Matrix, outputs y: Matrix, targets t: Matrix, loss: LossFunction, reduction: Reduction,
+                      site: ComputationSite) throws(BackpropError) -> Double {
         let last = layers.count - 1, activation = layers[last].activation
-        let loss = problem.reduction.combine(samples: v.rows) { n in
-            problem.loss.sampleLoss(n, of: v, targets: t, activation: activation)
+        let e = reduction.combine(samples: t.rows) { n in
+            loss.sampleLoss(n, weightedSums: a, outputs: y, targets: t, activation: activation)
         }
-        guard loss.isFinite else {
-            throw BackpropError(.nonFinite, at: .root.key("network").key("layers").index(last), site.describe("the loss", layer: last))
-        }
-        return loss
+        guard e.isFinite else { throw BackpropError(.nonFinite, at: .layer(last), site.describe("the loss", layer: last)) }
+        return e
+    }
+}
+
+extension Problem {
+    /// One forward pass, with the loss when there are targets.
+    public func forward() throws(BackpropError) -> ForwardResult {
+        let passes = try network.forward(inputs)
+        guard let t = targets else { return ForwardResult(layers: passes, loss: nil) }
+        let last = passes[passes.count - 1]
+        return ForwardResult(layers: passes, loss: try network.reducedLoss(weightedSums: last.weightedSums, outputs: last.outputs, targets: t,
+                                                                     loss: loss, reduction: reduction, site: .single))
+    }
+
+    /// One forward and backward pass. Throws at `.targets` when the problem has none.
+    public func gradients() throws(BackpropError) -> GradientsResult {
+        guard let t = targets else { throw BackpropError(.shapeMismatch, at: .targets, "required for gradients") }
+        return try network.gradients(inputs, targets: t, loss: loss, reduction: reduction)
     }
 }
 
@@ -188,5 +182,5 @@ func requireFinite(_ v: [Double], _ what: String, layer l: Int, site: Computatio
 /// The error of both checks: the path of layer l, with what became non-finite and when.
 @inline(never)
 private func nonFinite(_ what: String, layer l: Int, site: ComputationSite) -> BackpropError {
-    BackpropError(.nonFinite, at: .root.key("network").key("layers").index(l), site.describe(what, layer: l))
+    BackpropError(.nonFinite, at: .layer(l), site.describe(what, layer: l))
 }

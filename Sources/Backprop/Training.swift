@@ -1,16 +1,34 @@
-// Gradient descent on one problem: `steps` full-batch steps, each computing every delta from the
-// weights as they were before that step, then updating every weight at once (backprop.md).
-// Not an optimizer zoo: plain w ← w − η ∂E/∂w, as the textbook has it.
+// Training on one problem: `steps` steps, each computing every gradient from the parameters as
+// they were before the step (backprop.md), then handing them to the optimizer, which moves every
+// parameter at once. One loop for every optimizer; the update rule is Optimizer.swift's.
+
+/// How long and how fast to train.
+public struct TrainingOptions: Sendable, Equatable {
+    /// η, the learning rate; 1 is the textbook's plain update.
+    public var learningRate: Double
+    /// Steps on the problem's samples.
+    public var steps: Int
+    /// false keeps every bias fixed and trains weights only.
+    public var updateBiases: Bool
+
+    public init(learningRate: Double = 1, steps: Int = 1, updateBiases: Bool = true) {
+        self.learningRate = learningRate
+        self.steps = steps
+        self.updateBiases = updateBiases
+    }
+}
 
 /// The outcome of a training run.
-public struct StepResult: Sendable, Equatable {
+public struct TrainingResult: Sendable, Equatable {
     /// The network after the last step.
     public var network: Network
+    /// The optimizer after the last step: its state goes on from there.
+    public var optimizer: Optimizer
     /// E before each step (`steps` entries); losses[0] is the loss of the network as sent.
     public var losses: [Double]
-    /// E of the updated network on the same samples.
+    /// E of the trained network on the same samples.
     public var finalLoss: Double
-    /// The backward pass of the last step taken (computed from the weights before that step).
+    /// The backward pass of the last step taken (computed from the parameters before that step).
     public var lastGradients: GradientsResult
 
     /// E before the first step.
@@ -18,54 +36,37 @@ public struct StepResult: Sendable, Equatable {
 }
 
 extension Problem {
-    /// Runs `options.steps` gradient-descent steps:
+    /// Trains the network with `optimizer`:
     ///
-    ///     for each step:  W(l) ← W(l) − η · ∂E/∂W(l),   b(l) ← b(l) − η · ∂E/∂b(l)  (unless biases are frozen)
+    ///     for each step:  g = ∂E/∂θ at the current θ (every parameter)
+    ///                     θ ← optimizer.update(θ, g)
     ///
-    /// The first step makes the new network in fresh arrays (the problem's own stays as it was);
-    /// later steps update that network, which nothing else holds, in place. The network being
-    /// trained goes beside the problem, whose samples and loss it reads, rather than into a copy
-    /// of the problem per step. The final loss needs no passes kept (`Network.loss`).
-    public func train(_ options: StepOptions) throws(BackpropError) -> StepResult {
-        precondition(options.steps >= 1, "validation guarantees at least one step")
+    /// Consumes the problem so that its network, which the caller no longer holds, is updated
+    /// in place rather than copied. Throws `.nonFinite` naming the step and layer where a
+    /// gradient or an updated parameter overflowed.
+    public consuming func train(_ options: TrainingOptions, optimizer: Optimizer = Optimizer()) throws(BackpropError) -> TrainingResult {
+        precondition(options.steps >= 1, "at least one step")
+        guard let t = targets else { throw BackpropError(.shapeMismatch, at: .targets, "required for training") }
         var network = self.network
+        self.network.layers = []  // the only other reference to the parameters: let go of it
+        var optimizer = optimizer
         var losses: [Double] = []
         losses.reserveCapacity(options.steps)
         var last: GradientsResult?
         for step in 1...options.steps {
             let site = ComputationSite(step: step, of: options.steps)
-            let g = try network.gradients(self, site: site)
+            let g = try network.gradients(inputs, targets: t, loss: loss, reduction: reduction, site: site)
             losses.append(g.loss)
-            if step == 1 {
-                // A new array of layers, not a copy of the problem's to overwrite: the copy would
-                // retain every old parameter array only to release it.
-                network.layers = []
-                network.layers.reserveCapacity(self.network.layers.count)
-            }
-            for l in self.network.layers.indices {
-                let dWeights = g.layers[l].weightGradients, dBiases = options.updateBiases ? g.layers[l].biasGradients : nil
-                if step == 1 {
-                    network.layers.append(self.network.layers[l].descending(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate))
-                } else {
-                    network.layers[l].descend(weightGradients: dWeights, biasGradients: dBiases, rate: options.learningRate)
-                }
+            optimizer.update(&network, weightGradients: g.layers.map(\.weightGradients), biasGradients: g.layers.map(\.biasGradients),
+                             learningRate: options.learningRate, updateBiases: options.updateBiases)
+            for l in network.layers.indices {
                 try requireFinite(network.layers[l].weights, "the updated weights", layer: l, site: site)
                 if let b = network.layers[l].biases { try requireFinite(b, "the updated biases", layer: l, site: site) }
             }
             last = g
         }
-        let finalSite = ComputationSite(step: options.steps, of: options.steps)
-        let finalLoss = try network.loss(self, targets: targets!, site: finalSite)
-        return StepResult(network: network, losses: losses, finalLoss: finalLoss, lastGradients: last!)
-    }
-
-    /// One forward pass (with the loss when there are targets).
-    public func forward() throws(BackpropError) -> ForwardResult {
-        try network.forward(self)
-    }
-
-    /// One forward and backward pass.
-    public func gradients() throws(BackpropError) -> GradientsResult {
-        try network.gradients(self)
+        let finalLoss = try network.loss(inputs, targets: t, loss: loss, reduction: reduction,
+                                         site: ComputationSite(step: options.steps, of: options.steps))
+        return TrainingResult(network: network, optimizer: optimizer, losses: losses, finalLoss: finalLoss, lastGradients: last!)
     }
 }

@@ -35,9 +35,53 @@ public struct APIError: Error, Sendable {
 enum ProblemType {
     static let malformedJSON = "urn:backprop:problem:malformed-json"
     static let invalidField = "urn:backprop:problem:invalid-field"
+    static let unknownField = "urn:backprop:problem:unknown-field"
     static let shapeMismatch = "urn:backprop:problem:shape-mismatch"
     static let limitExceeded = "urn:backprop:problem:limit-exceeded"
     static let nonFinite = "urn:backprop:problem:non-finite"
+    static let unsupportedMediaType = "urn:backprop:problem:unsupported-media-type"
+}
+
+/// The kinds of 422: a request that is well-formed JSON but cannot be used as it is.
+enum ProblemKind: Sendable {
+    /// A value that is not allowed: an unknown name, out of range, outside the loss's domain.
+    case invalidValue
+    /// A member the object does not have (a misspelling, most likely).
+    case unknownField
+    /// Matrices and vectors whose shapes do not fit together.
+    case shapeMismatch
+    /// The request is larger than the configured limits allow.
+    case limitExceeded
+    /// The computation overflowed to ±Infinity or produced NaN.
+    case nonFinite
+
+    var type: String {
+        switch self {
+        case .invalidValue: ProblemType.invalidField
+        case .unknownField: ProblemType.unknownField
+        case .shapeMismatch: ProblemType.shapeMismatch
+        case .limitExceeded: ProblemType.limitExceeded
+        case .nonFinite: ProblemType.nonFinite
+        }
+    }
+
+    var title: String {
+        switch self {
+        case .invalidValue: "Invalid value"
+        case .unknownField: "Unknown field"
+        case .shapeMismatch: "Shapes do not fit"
+        case .limitExceeded: "Request exceeds the limits"
+        case .nonFinite: "Non-finite result"
+        }
+    }
+
+    init(_ kind: BackpropError.Kind) {
+        switch kind {
+        case .invalidValue: self = .invalidValue
+        case .shapeMismatch: self = .shapeMismatch
+        case .nonFinite: self = .nonFinite
+        }
+    }
 }
 
 extension APIError {
@@ -79,18 +123,18 @@ extension APIError {
                         detail: "The body is not valid JSON: \(detail)", errors: [(e.path, detail)])
     }
 
-    /// 422 from the core: the request is well-formed JSON but cannot be used as it is.
-    init(_ e: BackpropError) {
-        let (type, title): (String, String) = switch e.kind {
-        case .invalidValue: (ProblemType.invalidField, "Invalid value")
-        case .shapeMismatch: (ProblemType.shapeMismatch, "Shapes do not fit")
-        case .limitExceeded: (ProblemType.limitExceeded, "Request exceeds the limits")
-        case .nonFinite: (ProblemType.nonFinite, "Non-finite result")
-        }
-        let errors = e.issues.map { (pointer: $0.path.jsonPointer, detail: $0.message) }
-        let first = errors[0]
-        let more = errors.count > 1 ? " (and \(errors.count - 1) more in errors)" : ""
-        self.init(status: 422, type: type, title: title, detail: "\(display(first.pointer)): \(first.detail)\(more)", errors: errors)
+    /// 422: the request is well-formed JSON but cannot be used as it is, for every reason in
+    /// `issues` (at least one); the type and title are the first issue's.
+    init(issues: [FieldIssue]) {
+        let first = issues[0]
+        let more = issues.count > 1 ? " (and \(issues.count - 1) more in errors)" : ""
+        self.init(status: 422, type: first.kind.type, title: first.kind.title,
+                  detail: "\(display(first.pointer)): \(first.detail)\(more)", errors: issues.map { ($0.pointer, $0.detail) })
+    }
+
+    /// 422 from the core, each issue at the request field `pointer` says it came from.
+    init(_ e: BackpropError, pointer: (ProblemPart) -> String) {
+        self.init(issues: e.issues.map { FieldIssue(ProblemKind(e.kind), pointer($0.part), $0.message) })
     }
 
     static func notFound(_ path: String) -> APIError {
@@ -135,20 +179,6 @@ extension APIError {
 /// A pointer as a person reads it in a sentence: the root is "(body)".
 private func display(_ pointer: String) -> String {
     pointer.isEmpty ? "(body)" : pointer
-}
-
-extension FieldPath {
-    /// RFC 6901: `network.layers[1].weights[0]` → `/network/layers/1/weights/0` (`~` → `~0`, `/` → `~1`).
-    public var jsonPointer: String {
-        var out = ""
-        for c in components {
-            switch c {
-            case .key(let k): out += "/" + escapePointerToken(k)
-            case .index(let i): out += "/\(i)"
-            }
-        }
-        return out
-    }
 }
 
 /// RFC 6901 token escaping: `~` → `~0`, `/` → `~1`.

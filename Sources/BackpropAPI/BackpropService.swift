@@ -1,6 +1,6 @@
-// The service as an HTTP handler: a request value in, a response value out. Routes, CORS and
-// error mapping live here; each route's work is one function in Handlers.swift. Runs on the HTTP
-// server's threads and keeps no state between requests.
+// The service as an HTTP handler: a request value in, a response value out. Reading the body,
+// routing, CORS and error mapping live here; each route's two phases (read and check, then
+// compute) are one function in Handlers.swift. Keeps no state between requests.
 
 import Backprop
 import JSONCodec
@@ -10,51 +10,61 @@ import MicroHTTP
 public struct BackpropService: HTTPHandler {
     public let configuration: ServiceConfiguration
     let cors: CORSPolicy
-    /// `configuration` with the limits of a quick answer (`respondIfQuick`).
-    let quickConfiguration: ServiceConfiguration
-
-    /// Bodies up to this size are tried quickly; a larger one takes a while to parse alone
-    /// (3 MB ≈ 5 ms) and goes to a thread of its own at once.
-    static let quickBodyBytes = 64 << 10
 
     public init(configuration: ServiceConfiguration = .init()) {
         self.configuration = configuration
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
-        var quick = configuration
-        // About 0.2 ms: the work unit is about a nanosecond (Limits.maxWork), and /init's cost
-        // is its parameters, each drawn once.
-        quick.limits.maxWork = min(quick.limits.maxWork, 200_000)
-        quick.limits.maxParameters = min(quick.limits.maxParameters, 50_000)
-        quickConfiguration = quick
+    }
+
+    /// What a request comes to once it has been read and checked: an answer, or a computation
+    /// whose work is known before it runs.
+    public enum Prepared: Sendable {
+        case response(HTTPResponse)
+        /// `work` in the limits' units (about a nanosecond each); `run` computes the answer.
+        case computation(work: Int, run: @Sendable () -> HTTPResponse)
+    }
+
+    /// Phase one: reads, checks and plans the request, once. Every answer that needs no
+    /// computation (errors, health, preflight, the spec) comes back at once.
+    public func prepare(_ request: HTTPRequest) -> Prepared {
+        do {
+            switch try route(request) {
+            case .answer(let response):
+                return .response(withCORS(response, for: request))
+            case .plan(let plan):
+                return .computation(work: plan.work) {
+                    do throws(APIError) { return withCORS(json(try plan.run()), for: request) } catch { return withCORS(problem(error), for: request) }
+                }
+            }
+        } catch {
+            if error.status == 403 { configuration.log("CORS: refused a preflight from origin \(request.header("origin") ?? "?") for \(request.path)") }
+            return .response(withCORS(problem(error), for: request))
+        }
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let response: HTTPResponse
-        do {
-            response = try route(request, configuration)
-        } catch {
-            response = problem(error)
+        switch prepare(request) {
+        case .response(let response): return response
+        case .computation(_, let run): return run()
         }
-        return withCORS(response, for: request)
     }
 
-    /// The answer under the quick limits, or nil when the request exceeds them and so may take
-    /// long (the server then calls `respond(to:)` on a thread of its own). The limits only
-    /// decide: every answer given here is the one `respond(to:)` gives, because a request
-    /// within the quick limits is within the configured ones, and a limit error from the quick
-    /// limits is never sent (the full path reports the configured limits, if any is exceeded).
+    /// Answers on the polling thread what needs no computation, or a computation of at most
+    /// `quickWork` (about 0.2 ms) with a small body; nil for the rest, which the server then
+    /// answers on a thread of its own.
     public func respondIfQuick(to request: HTTPRequest) -> HTTPResponse? {
         guard request.body.count <= Self.quickBodyBytes else { return nil }
-        let response: HTTPResponse
-        do {
-            response = try route(request, quickConfiguration)
-        } catch where error.type == ProblemType.limitExceeded {
-            return nil
-        } catch {
-            response = problem(error)
+        switch prepare(request) {
+        case .response(let response): return response
+        case .computation(let work, let run): return work <= Self.quickWork ? run() : nil
         }
-        return withCORS(response, for: request)
     }
+
+    /// Bodies up to this size are tried quickly; a larger one takes a while to parse alone
+    /// (3 MB ≈ 5 ms) and goes to a thread of its own at once.
+    static let quickBodyBytes = 64 << 10
+    /// About 0.2 ms: the work unit is about a nanosecond (Limits.maxWork).
+    static let quickWork = 200_000
 
     public func bodyTooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         withCORS(problem(.bodyTooLarge(limit: limit)), for: request)
@@ -66,39 +76,42 @@ public struct BackpropService: HTTPHandler {
         return response
     }
 
+    private enum Routed {
+        case answer(HTTPResponse)
+        case plan(Plan)
+    }
+
     /// The route table, as one exhaustive switch.
-    private func route(_ request: HTTPRequest, _ configuration: ServiceConfiguration) throws(APIError) -> HTTPResponse {
+    private func route(_ request: HTTPRequest) throws(APIError) -> Routed {
         guard let route = Route(path: request.path) else { throw .notFound(request.path) }
-        if request.method == "OPTIONS" { return cors.preflight(request, route: route) }
+        if request.method == "OPTIONS" { return .answer(try cors.preflight(request, route: route)) }
         guard route.allowedMethods.contains(request.method) else { throw .methodNotAllowed(request.method, route) }
 
         switch route {
-        case .forward: return json(try Handlers.forward(try body(request), configuration))
-        case .gradients: return json(try Handlers.gradients(try body(request), configuration))
-        case .step: return json(try Handlers.step(try body(request), configuration))
-        case .explain: return json(try Handlers.explain(try body(request), configuration))
-        case .initialize: return json(try Handlers.initialize(try body(request), configuration))
-        case .healthz: return json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1)))
-        case .openapi: return HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes)
-        case .playground: return StaticFiles.page()
-        case .playgroundFile: return try StaticFiles.playgroundFile(request.path)
-        case .katex, .katexFont: return try StaticFiles.katex(request.path, directory: configuration.katexDirectory)
+        case .forward: return .plan(try read(request) { b throws(APIError) in try Handlers.forward(&b, configuration) })
+        case .gradients: return .plan(try read(request) { b throws(APIError) in try Handlers.gradients(&b, configuration) })
+        case .step: return .plan(try read(request) { b throws(APIError) in try Handlers.step(&b, configuration) })
+        case .explain: return .plan(try read(request) { b throws(APIError) in try Handlers.explain(&b, configuration) })
+        case .initialize: return .plan(try read(request) { b throws(APIError) in try Handlers.initialize(&b, configuration) })
+        case .healthz: return .answer(json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1))))
+        case .openapi: return .answer(HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes))
+        case .playground: return .answer(StaticFiles.page())
+        case .playgroundFile: return .answer(try StaticFiles.playgroundFile(request.path))
+        case .katex, .katexFont: return .answer(try StaticFiles.katex(request.path, directory: configuration.katexDirectory))
         }
     }
 
-    /// The request body parsed as a JSON object (the one place JSON text is read).
-    private func body(_ request: HTTPRequest) throws(APIError) -> FieldObject {
+    /// The request body as a JSON object, handed to `handler` (the one place JSON text is read).
+    private func read(_ request: HTTPRequest, _ handler: (inout FieldObject) throws(APIError) -> Plan) throws(APIError) -> Plan {
+        try RequestBody.check(request)
         let document: JSONDocument
         do {
-            document = try JSONReader.parseDocument(request.body, limits: .init(maxDepth: configuration.maxJSONDepth))
+            document = try RequestBody.parse(request.body, maxDepth: configuration.maxJSONDepth)
         } catch {
-            if request.body.isEmpty {
-                throw APIError(status: 400, type: ProblemType.malformedJSON, title: "Malformed JSON",
-                               detail: "The body is empty; send a JSON object (see GET /openapi.yaml).")
-            }
-            throw .malformedJSON(error)
+            throw RequestBody.unreadable(request, error)
         }
-        return try Field(document.root).object()
+        var body = try FieldObject(Field(document.root))
+        return try handler(&body)
     }
 
     private func json(_ body: [UInt8]) -> HTTPResponse {

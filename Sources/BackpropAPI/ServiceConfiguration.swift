@@ -1,24 +1,34 @@
-// What the API edge needs to know about its deployment: compute limits, CORS origins and how
-// deeply request JSON may nest. Set by the executable's flags; defaults are safe.
-
-import Backprop
+// What the API edge needs to know about its deployment: compute limits, CORS origins, how deeply
+// request JSON may nest, and where to log what a request log line does not say (a refused CORS
+// preflight). Set by the executable's flags; defaults are safe.
 
 /// Settings of the API edge (the HTTP transport has its own, in MicroHTTP).
 public struct ServiceConfiguration: Sendable {
     /// Caps on one computation; past them a request answers 422.
     public var limits: Limits
-    /// Origins allowed to call from a browser: exact origins like `http://localhost:3000`, or `*`.
-    /// Empty (the default) sends no CORS headers, so browsers on other origins are refused.
+    /// Origins allowed to call from a browser: exact origins like `http://localhost:3000`, or `*`,
+    /// as checked by `ServiceConfiguration.checkedOrigins`. Empty (the default) sends no CORS
+    /// headers and refuses every cross-origin preflight.
     public var corsOrigins: [String]
     /// How deeply request JSON may nest; the deepest legitimate body (a weight matrix in a
     /// network: body, network, layers, layer, weights, row) nests 6 levels.
     public var maxJSONDepth: Int
+    /// Where the service writes a line worth an operator's attention (default: nowhere).
+    public var log: @Sendable (String) -> Void
     /// Where Debian's libjs-katex installed KaTeX, served to the playground under /katex/.
     public var katexDirectory = "/usr/share/javascript/katex"
 
-    public init(limits: Limits = .default, corsOrigins: [String] = [], maxJSONDepth: Int = 32) {
+    public init(limits: Limits = .default, corsOrigins: [String] = [], maxJSONDepth: Int = 32,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.limits = limits
         self.corsOrigins = corsOrigins
         self.maxJSONDepth = maxJSONDepth
+        self.log = log
+    }
+
+    /// `--cors-origin` values checked as browsers send origins: `*` or `scheme://host[:port]`,
+    /// each entry possibly a comma-separated list. Throws a message naming the bad origin.
+    public static func checkedOrigins(_ list: [String]) throws(CORSOriginError) -> [String] {
+        try CORSPolicy.checkedOrigins(list)
     }
 }

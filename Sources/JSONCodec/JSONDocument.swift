@@ -203,6 +203,25 @@ public struct JSONNode: Sendable {
         return JSONNode(document: document, index: k + 1, pooled: false)
     }
 
+    /// The names of this object's members that are none of `known` (compared as `member(_:)`
+    /// compares), in document order; [] for anything else. Only those names become Strings, so
+    /// an object whose every member is known costs byte comparisons and no allocation.
+    public func memberNames(notIn known: [StaticString]) -> [String] {
+        guard !pooled, entry.kind == .object else { return [] }
+        var unknown: [String] = []
+        var k = index + 1
+        for _ in 0..<entry.count {
+            let key = document.entries[k]
+            let isKnown = known.contains { name in
+                key.names(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), isASCII: name.isASCII,
+                          in: document.text.elements)
+            }
+            if !isKnown { unknown.append(document.string(at: k)) }
+            k = document.end(of: k + 1)
+        }
+        return unknown
+    }
+
     /// The members of an object in document order; [] for anything else.
     public var members: [(key: String, value: JSONNode)] {
         guard !pooled, entry.kind == .object else { return [] }

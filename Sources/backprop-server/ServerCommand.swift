@@ -45,7 +45,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most work in one request: passes × (parameters × samples + 4096 × layers), passes = steps + 1. Default 1000000000 (about a second). [env BACKPROP_MAX_WORK]")
     var maxWork: Int?
 
-    @Option(help: "Origin allowed to call from a browser (repeat the option, or comma-separate in the environment); * allows any. Default none. [env BACKPROP_CORS_ORIGIN]")
+    @Option(help: "Origins allowed to call from a browser, comma-separated (or repeat the option), each scheme://host[:port] exactly as browsers send it (no path, no trailing slash); * allows any. Default none: cross-origin preflights get 403. [env BACKPROP_CORS_ORIGIN]")
     var corsOrigin: [String] = []
 
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
@@ -96,7 +96,12 @@ struct ServerCommand: ParsableCommand {
             maxSteps: try checked("max-steps", maxSteps ?? env.int("BACKPROP_MAX_STEPS") ?? defaults.maxSteps, 1...Int.max),
             maxWork: try checked("max-work", maxWork ?? env.int("BACKPROP_MAX_WORK") ?? defaults.maxWork, 1...Int.max)
         )
-        let origins = corsOrigin.isEmpty ? (env.string("BACKPROP_CORS_ORIGIN")?.split(separator: ",").map { String($0).trimmed } ?? []) : corsOrigin
+        let origins: [String]
+        do {
+            origins = try ServiceConfiguration.checkedOrigins(corsOrigin.isEmpty ? env.string("BACKPROP_CORS_ORIGIN").map { [$0] } ?? [] : corsOrigin)
+        } catch {
+            throw ValidationError(error.description)
+        }
         let drainSeconds = try checked("shutdown-timeout", shutdownTimeout ?? env.int("BACKPROP_SHUTDOWN_TIMEOUT") ?? 30, 0...3600)
 
         // Block the stop signals before any server thread exists, so every thread inherits the
@@ -110,7 +115,7 @@ struct ServerCommand: ParsableCommand {
         // One BLAS thread per request: requests already run on every core.
         BLAS.configure(threads: 1)
 
-        var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins)
+        var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins, log: logLine)
         serviceConfiguration.katexDirectory = katexDirectory ?? env.string("BACKPROP_KATEX_DIRECTORY") ?? serviceConfiguration.katexDirectory
         let service = BackpropService(configuration: serviceConfiguration)
         let server = HTTPServer(configuration: http, handler: service)
@@ -121,6 +126,8 @@ struct ServerCommand: ParsableCommand {
             throw ServerStartFailure(message: "backprop-server: \(error)")  // HTTPServerError says what and where
         }
         let shownHost = http.host.contains(":") ? "[\(http.host)]" : http.host
+        logLine(origins.isEmpty ? "backprop-server: CORS: no origin allowed (--cors-origin); cross-origin preflights get 403"
+                                : "backprop-server: CORS: allowed origins: \(origins.joined(separator: ", "))")
         print("listening on http://\(shownHost):\(boundPort)")
         fflush(nil)  // all streams: the line must reach a pipe before anyone waits on it
 

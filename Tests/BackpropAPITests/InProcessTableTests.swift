@@ -21,7 +21,8 @@ struct InProcessTableTests {
 }
 
 /// `respondIfQuick` (what the pool thread model asks first, on the polling thread) only decides
-/// whether to answer now: whenever it answers, the answer is byte for byte `respond`'s.
+/// whether to answer now, from the plan's work: whenever it answers, the answer is byte for byte
+/// `respond`'s.
 @Suite("Quick answers")
 struct QuickAnswerTests {
     static let service = InProcessTableTests.service
@@ -51,10 +52,11 @@ struct QuickAnswerTests {
         #expect(Self.service.respond(to: heavy).status == 200)
     }
 
-    @Test func overTheConfiguredLimitsTheFullPathReportsThem() {
+    /// A request over the configured limits is answered on the spot: its 422 needs no computation.
+    @Test func overTheConfiguredLimitsTheAnswerIsQuick() {
         let service = BackpropService(configuration: ServiceConfiguration(limits: Limits(maxWork: 1_000_000)))
         let tooMuch = request("POST", "/step", Self.textbook + #","steps":1000}"#)
-        #expect(service.respondIfQuick(to: tooMuch) == nil)
+        #expect(service.respondIfQuick(to: tooMuch)?.status == 422)
         let full = service.respond(to: tooMuch)
         #expect(full.status == 422)
         #expect(String(decoding: full.body, as: UTF8.self).contains("exceeds the work limit 1000000\""))

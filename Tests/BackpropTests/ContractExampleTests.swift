@@ -6,17 +6,10 @@ import Testing
 
 @Suite("The api-contract.md example")
 struct ContractExampleTests {
-    static let spec = ProblemSpec(
-        network: NetworkSpec(layers: [
-            LayerSpec(weights: [[0.1, 0.2], [0.3, 0.4]], biases: [0.25, 0.25], activation: "sigmoid"),
-            LayerSpec(weights: [[0.5, 0.6], [0.7, 0.8]], activation: "sigmoid"),
-        ]),
-        inputs: .single([0.5, 0.9]),
-        targets: .single([0.0, 1.0])
-    )
-
     @Test func forwardMatchesThePrintedNumbers() throws {
-        let result = try Self.spec.validated(requireTargets: false).forward()
+        let p = try makeProblem([TestLayer(weights: [[0.1, 0.2], [0.3, 0.4]], biases: [0.25, 0.25], activation: .sigmoid), TestLayer(weights: [[0.5, 0.6], [0.7, 0.8]], activation: .sigmoid)],
+                            inputs: [[0.5, 0.9]], targets: [[0.0, 1.0]])
+        let result = try p.forward()
         #expect(result.layers[0].weightedSums.storage == [0.48000000000000004, 0.76])
         #expect(result.layers[0].outputs.storage == [0.617747874769249, 0.6813537337890256])
         #expect(result.layers[1].weightedSums.storage == [0.7176861776580399, 0.9775064993696947])

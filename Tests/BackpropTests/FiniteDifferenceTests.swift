@@ -102,7 +102,6 @@ struct FiniteDifferences {
             var one = problem
             one.inputs = Matrix(rectangular: [Array(problem.inputs.row(n))])
             one.targets = Matrix(rectangular: [Array(problem.targets!.row(n))])
-            one.isBatch = false
             let loss = try one.forward().loss!
             for (l, layer) in problem.network.layers.enumerated() {
                 for j in layer.biases!.indices {
@@ -128,9 +127,8 @@ struct FiniteDifferenceTests {
         var networks = 0, skippedNearKink = 0, attempts = 0
         while networks < Self.networksPerCase && attempts < 200 {
             attempts += 1
-            let spec = randomProblemSpec(&rng, RandomProblemOptions(
+            let problem = try randomProblem(&rng, RandomProblemOptions(
                 outputActivation: c.output, loss: c.loss, reduction: c.reduction, batch: c.batch, biases: c.biases))
-            let problem = try spec.validated(requireTargets: true)
             // relu / leaky_relu: a difference straddling the kink measures neither slope; resample.
             if try nearKink(problem) { skippedNearKink += 1; continue }
             let g = try problem.gradients()
@@ -161,10 +159,9 @@ struct FiniteDifferenceTests {
         for _ in 0..<40 where networks < 12 {
             let output = rng.pick(Activation.allCases)
             let loss: LossFunction = (output == .softmax || output == .sigmoid) && rng.bool() ? .crossEntropy : rng.pick([.halfSSE, .mse])
-            let spec = randomProblemSpec(&rng, RandomProblemOptions(
+            let problem = try randomProblem(&rng, RandomProblemOptions(
                 outputActivation: output, hiddenActivation: hidden, loss: loss, reduction: rng.pick(Reduction.allCases),
                 batch: rng.bool(), biases: rng.bool(), depth: 2...4, width: 2...5))
-            let problem = try spec.validated(requireTargets: true)
             if try nearKink(problem) { continue }
             try fd.checkParameters(problem, try problem.gradients(), label: "network \(networks)")
             networks += 1
@@ -178,13 +175,8 @@ struct FiniteDifferenceTests {
     /// Every 7th parameter is checked, about 260 of them.
     @Test func networkOnTheBLASPath() throws {
         var rng = SplitMix64(seed: 0xB1A5)
-        let spec = ProblemSpec(
-            network: NetworkSpec(layers: [
-                LayerSpec(weights: rng.rows(30, 40, -0.3, 0.3), biases: rng.vector(30, -0.5, 0.5), activation: "tanh"),
-                LayerSpec(weights: rng.rows(20, 30, -0.3, 0.3), activation: "sigmoid"),
-            ]),
-            inputs: .batch(rng.rows(8, 40, -1, 1)), targets: .batch(rng.rows(8, 20, 0, 1)), loss: "mse")
-        let problem = try spec.validated(requireTargets: true)
+        let problem = try makeProblem([TestLayer(weights: rng.rows(30, 40, -0.3, 0.3), biases: rng.vector(30, -0.5, 0.5), activation: .tanh), TestLayer(weights: rng.rows(20, 30, -0.3, 0.3), activation: .sigmoid)],
+                                  inputs: rng.rows(8, 40, -1, 1), targets: rng.rows(8, 20, 0, 1), loss: .mse)
         // Both layers' forward and weight-gradient products, and layer 1's δ·W (layer 0 needs none),
         // all clear the dgemm threshold.
         for (m, n, k) in [(8, 30, 40), (8, 20, 30), (30, 40, 8), (20, 30, 8), (8, 30, 20)] {
@@ -215,8 +207,8 @@ struct FiniteDifferenceTests {
         var rng = SplitMix64(seed: 0xC1C)
         var near = 0
         for _ in 0..<300 {
-            let spec = randomProblemSpec(&rng, RandomProblemOptions(outputActivation: .relu, loss: .halfSSE))
-            if try nearKink(spec.validated(requireTargets: true)) { near += 1 }
+            let spec = try randomProblem(&rng, RandomProblemOptions(outputActivation: .relu, loss: .halfSSE))
+            if try nearKink(spec) { near += 1 }
         }
         #expect(near < 30, "\(near) of 300 relu networks had a weighted sum within 1e-3 of 0")
     }

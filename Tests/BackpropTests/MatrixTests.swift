@@ -96,15 +96,4 @@ struct MatrixTests {
         #expect(m.columnSums(scale: 0.5) == [4.5, 6])
         #expect(allClose(m.columnSums(scale: 1.0 / 3), [3, 4], rel: 1e-15))
     }
-
-    /// descending: W − η·G = [1 2; 3 4] − 0.5·[2 2; −2 0] = [0 1; 4 4].
-    @Test func descending() {
-        let w = Matrix(rectangular: [[1, 2], [3, 4]])
-        let g = Matrix(rectangular: [[2, 2], [-2, 0]])
-        let next = w.descending(g, rate: 0.5)
-        #expect(next.rows == 2 && next.cols == 2)
-        #expect(next.storage == [0, 1, 4, 4])
-        #expect(w.descending(g, rate: 0) == w)
-        #expect(w.storage == [1, 2, 3, 4])  // a new value; the original is untouched
-    }
 }

@@ -72,13 +72,13 @@ func captureError<T>(_ body: () throws(BackpropError) -> T) -> BackpropError? {
     }
 }
 
-/// Asserts an error of `kind` whose issue `index` has the path `path` and a message that equals
+/// Asserts an error of `kind` whose issue `index` is about `part` and has a message that equals
 /// `message` (or contains it, when `exact` is false).
-func expectIssue(_ error: BackpropError?, _ kind: BackpropError.Kind, at path: String, _ message: String,
+func expectIssue(_ error: BackpropError?, _ kind: BackpropError.Kind, at part: ProblemPart, _ message: String,
                  exact: Bool = true, index: Int = 0, count: Int? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     guard let error else {
-        Issue.record("expected a \(kind) error at \(path), but nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record("expected a \(kind) error at \(part), but nothing was thrown", sourceLocation: sourceLocation)
         return
     }
     #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
@@ -90,7 +90,7 @@ func expectIssue(_ error: BackpropError?, _ kind: BackpropError.Kind, at path: S
         return
     }
     let issue = error.issues[index]
-    #expect(issue.path.description == path, "\(error)", sourceLocation: sourceLocation)
+    #expect(issue.part == part, "\(error)", sourceLocation: sourceLocation)
     if exact {
         #expect(issue.message == message, sourceLocation: sourceLocation)
     } else {
@@ -138,28 +138,46 @@ func randomTargets(_ rng: inout SplitMix64, rows: Int, width: Int, loss: LossFun
     }
 }
 
-/// A random network spec: depth and widths from the options, hidden activations drawn from all six
-/// (softmax included), the given output activation.
-func randomProblemSpec(_ rng: inout SplitMix64, _ o: RandomProblemOptions) -> ProblemSpec {
+/// A random problem: depth and widths from the options, hidden activations drawn from all six
+/// (softmax included), the given output activation. One sample unless `batch`.
+func randomProblem(_ rng: inout SplitMix64, _ o: RandomProblemOptions) throws -> Problem {
     let depth = rng.int(o.depth)
     let inputWidth = rng.int(o.width)
     var below = inputWidth
-    var layers: [LayerSpec] = []
+    var layers: [DenseLayer] = []
     for l in 0..<depth {
         let units = rng.int(o.width)
         let activation = l == depth - 1 ? o.outputActivation : (o.hiddenActivation ?? rng.pick(Activation.allCases))
-        layers.append(LayerSpec(weights: rng.rows(units, below, -o.weightRange, o.weightRange),
-                                biases: o.biases ? rng.vector(units, -0.5, 0.5) : nil,
-                                activation: activation.rawValue))
+        layers.append(DenseLayer(weights: Matrix(rectangular: rng.rows(units, below, -o.weightRange, o.weightRange)),
+                                 biases: o.biases ? rng.vector(units, -0.5, 0.5) : nil,
+                                 activation: activation))
         below = units
     }
     let n = o.batch ? rng.int(o.samples) : 1
     let x = rng.rows(n, inputWidth, -o.inputRange, o.inputRange)
     let t = randomTargets(&rng, rows: n, width: below, loss: o.loss, output: o.outputActivation)
-    return ProblemSpec(network: NetworkSpec(layers: layers),
-                       inputs: o.batch ? .batch(x) : .single(x[0]),
-                       targets: o.batch ? .batch(t) : .single(t[0]),
-                       loss: o.loss.rawValue, reduction: o.reduction.rawValue)
+    return try Problem(network: Network(layers: layers), inputs: Matrix(rectangular: x), targets: Matrix(rectangular: t),
+                       loss: o.loss, reduction: o.reduction)
+}
+
+/// A layer as a test writes it down: nested arrays.
+struct TestLayer {
+    var weights: [[Double]]
+    var biases: [Double]? = nil
+    var activation: Activation = .sigmoid
+
+    /// Rows must be equally long (as the API edge checks); an empty list is a 0×0 matrix.
+    var layer: DenseLayer {
+        DenseLayer(weights: Matrix(rows: weights.count, cols: weights.first?.count ?? 0, storage: weights.flatMap { $0 }),
+                   biases: biases, activation: activation)
+    }
+}
+
+/// A problem from nested arrays, as a test writes it down (one row per sample).
+func makeProblem(_ layers: [TestLayer], inputs: [[Double]], targets: [[Double]]? = nil,
+             loss: LossFunction = .halfSSE, reduction: Reduction = .mean) throws(BackpropError) -> Problem {
+    try Problem(network: Network(layers: layers.map(\.layer)), inputs: Matrix(rows: inputs.count, cols: inputs.first?.count ?? 0, storage: inputs.flatMap { $0 }),
+                targets: targets.map { Matrix(rows: $0.count, cols: $0.first?.count ?? 0, storage: $0.flatMap { $0 }) }, loss: loss, reduction: reduction)
 }
 
 /// True when some relu / leaky_relu unit has a weighted sum within `margin` of its kink at 0, where

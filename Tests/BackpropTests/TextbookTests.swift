@@ -47,13 +47,8 @@ struct TextbookTests {
             let finalLoss = 0.5 * (t1 - ny1) * (t1 - ny1) + 0.5 * (t2 - ny2) * (t2 - ny2)
 
             // The core. layers[0].weights = [[w11, w12], [w21, w22]], layers[1].weights = [[w31, w32], [w41, w42]].
-            let spec = ProblemSpec(
-                network: NetworkSpec(layers: [
-                    LayerSpec(weights: [[w11, w12], [w21, w22]], activation: "sigmoid"),
-                    LayerSpec(weights: [[w31, w32], [w41, w42]], activation: "sigmoid"),
-                ]),
-                inputs: .single([x1, x2]), targets: .single([t1, t2]))
-            let problem = try spec.validated(requireTargets: true, options: StepOptions(learningRate: 1))
+            let problem = try makeProblem([TestLayer(weights: [[w11, w12], [w21, w22]], activation: .sigmoid), TestLayer(weights: [[w31, w32], [w41, w42]], activation: .sigmoid)],
+                                      inputs: [[x1, x2]], targets: [[t1, t2]])
             let g = try problem.gradients()
             let c = Self.close
 
@@ -74,7 +69,7 @@ struct TextbookTests {
             #expect(c(gw1[0, 0], gw31) && c(gw1[0, 1], gw32) && c(gw1[1, 0], gw41) && c(gw1[1, 1], gw42), "trial \(trial)")
             #expect(g.layers[0].biasGradients == nil && g.layers[1].biasGradients == nil)
 
-            let step = try problem.train(StepOptions(learningRate: 1))
+            let step = try problem.train(TrainingOptions(learningRate: 1))
             let u0 = step.network.layers[0], u1 = step.network.layers[1]
             #expect(zip(u0.weights.storage, [n11, n12, n21, n22]).allSatisfy(c), "trial \(trial)")
             #expect(zip(u1.weights.storage, [n31, n32, n41, n42]).allSatisfy(c), "trial \(trial)")
@@ -93,10 +88,7 @@ struct TextbookTests {
     /// the numbers. Guards against the test silently comparing a symmetric case.
     @Test func weightLayoutIsDestinationFirst() throws {
         // w12 = 1 carries x2 into hidden unit 1; w21 = 0 carries nothing from x1 into unit 2.
-        let spec = ProblemSpec(
-            network: NetworkSpec(layers: [LayerSpec(weights: [[0, 1], [0, 0]], activation: "linear")]),
-            inputs: .single([3, 5]))
-        let out = try spec.validated(requireTargets: false).forward()
+        let out = try makeProblem([TestLayer(weights: [[0, 1], [0, 0]], activation: .linear)], inputs: [[3, 5]], targets: nil).forward()
         #expect(out.output.storage == [5, 0])
         #expect(out.loss == nil)
     }

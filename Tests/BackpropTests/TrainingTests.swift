@@ -1,7 +1,7 @@
 // Gradient-descent runs: k steps equal k chained single steps bit for bit, losses[i] is the loss
 // before step i, every delta of a step comes from the weights before it, frozen biases stay
-// bit-identical, a zero learning rate changes nothing and training leaves its problem (and spec)
-// as they were. Bit-identity (==) is the point here.
+// bit-identical, a zero learning rate changes nothing and training leaves a problem the caller
+// still holds as it was. Bit-identity (==) is the point here.
 
 import Testing
 @testable import Backprop
@@ -12,17 +12,16 @@ struct TrainingTests {
         var rng = SplitMix64(seed: seed)
         let output = rng.pick(Activation.allCases)
         let loss: LossFunction = (output == .softmax || output == .sigmoid) && rng.bool() ? .crossEntropy : rng.pick([.halfSSE, .mse])
-        let spec = randomProblemSpec(&rng, RandomProblemOptions(
+        return try BackpropTests.randomProblem(&rng, RandomProblemOptions(
             outputActivation: output, loss: loss, reduction: rng.pick(Reduction.allCases), batch: rng.bool(), biases: biases,
             depth: 2...4))
-        return try spec.validated(requireTargets: true)
     }
 
     @Test(arguments: 0..<8)
     func stepsEqualChainedSingleSteps(_ seed: Int) throws {
         let problem = try Self.randomProblem(seed: 0x7A1 + UInt64(seed))
         let k = 1 + seed % 6
-        let options = StepOptions(learningRate: 0.3, steps: k)
+        let options = TrainingOptions(learningRate: 0.3, steps: k)
         let run = try problem.train(options)
         try #require(run.losses.count == k)
 
@@ -31,7 +30,7 @@ struct TrainingTests {
         for i in 0..<k {
             before = p
             let lossBefore = try p.forward().loss!
-            let one = try p.train(StepOptions(learningRate: 0.3, steps: 1))
+            let one = try p.train(TrainingOptions(learningRate: 0.3, steps: 1))
             #expect(one.losses == [lossBefore])
             #expect(run.losses[i] == lossBefore, "step \(i)")
             p.network = one.network
@@ -55,7 +54,7 @@ struct TrainingTests {
         let problem = try Self.randomProblem(seed: 0x57E9 + UInt64(seed))
         let rate = 0.7
         let g = try problem.gradients()
-        let run = try problem.train(StepOptions(learningRate: rate))
+        let run = try problem.train(TrainingOptions(learningRate: rate))
         for (l, layer) in problem.network.layers.enumerated() {
             let updated = run.network.layers[l]
             for e in layer.weights.storage.indices {
@@ -77,10 +76,9 @@ struct TrainingTests {
     @Test func deltasUseWeightsBeforeTheStep() throws {
         // Linear 1-1-1: y = w2·w1·x, E = ½(y − t)². ∂E/∂w1 = (y − t)·w2·x, ∂E/∂w2 = (y − t)·w1·x.
         let w1 = 0.5, w2 = 2.0, x = 1.0, t = 0.0
-        let spec = ProblemSpec(network: NetworkSpec(layers: [
-            LayerSpec(weights: [[w1]], activation: "linear"), LayerSpec(weights: [[w2]], activation: "linear"),
-        ]), inputs: .single([x]), targets: .single([t]))
-        let run = try spec.validated(requireTargets: true).train(StepOptions(learningRate: 0.1))
+        let problem = try makeProblem([TestLayer(weights: [[w1]], activation: .linear), TestLayer(weights: [[w2]], activation: .linear)],
+                                      inputs: [[x]], targets: [[t]])
+        let run = try problem.train(TrainingOptions(learningRate: 0.1))
         let y = w2 * w1 * x
         #expect(run.network.layers[0].weights[0, 0] == w1 - 0.1 * (y - t) * w2 * x)   // 0.5 − 0.1·1·2 = 0.3
         #expect(run.network.layers[1].weights[0, 0] == w2 - 0.1 * (y - t) * w1 * x)   // 2 − 0.1·1·0.5 = 1.95
@@ -91,7 +89,7 @@ struct TrainingTests {
     @Test(arguments: 0..<4)
     func frozenBiasesStayBitIdentical(_ seed: Int) throws {
         let problem = try Self.randomProblem(seed: 0xB1A5 + UInt64(seed))
-        let run = try problem.train(StepOptions(learningRate: 0.5, steps: 3, updateBiases: false))
+        let run = try problem.train(TrainingOptions(learningRate: 0.5, steps: 3, updateBiases: false))
         var weightsChanged = false
         for (old, new) in zip(problem.network.layers, run.network.layers) {
             #expect(new.biases == old.biases)
@@ -101,14 +99,14 @@ struct TrainingTests {
         // Bias gradients are still reported, only not applied.
         #expect(run.lastGradients.layers.allSatisfy { $0.biasGradients != nil })
         // With updates on, the biases do move.
-        let moving = try problem.train(StepOptions(learningRate: 0.5, steps: 3))
+        let moving = try problem.train(TrainingOptions(learningRate: 0.5, steps: 3))
         #expect(zip(problem.network.layers, moving.network.layers).contains { $0.biases != $1.biases })
     }
 
     @Test(arguments: 0..<4)
     func zeroLearningRateChangesNothing(_ seed: Int) throws {
         let problem = try Self.randomProblem(seed: 0x0 + UInt64(seed) * 31)
-        let run = try problem.train(StepOptions(learningRate: 0, steps: 4))
+        let run = try problem.train(TrainingOptions(learningRate: 0, steps: 4))
         #expect(run.network == problem.network)
         let loss = try problem.forward().loss!
         #expect(run.losses == [loss, loss, loss, loss])
@@ -120,15 +118,15 @@ struct TrainingTests {
     @Test func smallStepsDescend() throws {
         var rng = SplitMix64(seed: 0xD05)
         for _ in 0..<10 {
-            let spec = randomProblemSpec(&rng, RandomProblemOptions(outputActivation: .sigmoid, loss: .halfSSE, depth: 2...3))
-            let run = try spec.validated(requireTargets: true).train(StepOptions(learningRate: 1e-3, steps: 5))
+            let problem = try BackpropTests.randomProblem(&rng, RandomProblemOptions(outputActivation: .sigmoid, loss: .halfSSE, depth: 2...3))
+            let run = try problem.train(TrainingOptions(learningRate: 1e-3, steps: 5))
             for i in 1..<run.losses.count { #expect(run.losses[i] <= run.losses[i - 1]) }
             #expect(run.finalLoss <= run.losses.last!)
         }
     }
 
-    /// Steps after the first update their network in place, and a single input or target shares
-    /// the spec's storage: neither the problem trained nor the spec it came from may change.
+    /// Training consumes its problem and updates the network in place: a problem the caller still
+    /// holds must not change (its arrays are copied before the first write).
     @Test(arguments: 0..<4)
     func trainingLeavesTheProblemAndSpecAsTheyWere(_ seed: Int) throws {
         let problem = try Self.randomProblem(seed: 0x0DD + UInt64(seed))
@@ -138,26 +136,14 @@ struct TrainingTests {
                 + [p.inputs.storage.map(\.bitPattern), p.targets!.storage.map(\.bitPattern)]
         }
         let before = snapshot(problem)
-        _ = try problem.train(StepOptions(learningRate: 0.3, steps: 3))
+        _ = try problem.train(TrainingOptions(learningRate: 0.3, steps: 3))
         #expect(snapshot(problem) == before)
-
-        let spec = ContractExampleTests.spec
-        let specBefore = spec.network.layers.map { $0.weights.map { $0.map(\.bitPattern) } }
-        let inputBefore = spec.inputs.rows.map { $0.map(\.bitPattern) }
-        let options = StepOptions(learningRate: 0.5, steps: 3)
-        _ = try spec.validated(requireTargets: true, options: options).train(options)
-        #expect(spec.network.layers.map { $0.weights.map { $0.map(\.bitPattern) } } == specBefore)
-        #expect(spec.inputs.rows.map { $0.map(\.bitPattern) } == inputBefore)
     }
 
-    /// Training through a spec validated with its options behaves the same as the Problem API.
-    @Test func validatedWithOptionsTrains() throws {
-        let spec = ContractExampleTests.spec
-        let options = StepOptions(learningRate: 0.5, steps: 3)
-        let problem = try spec.validated(requireTargets: true, options: options)
-        let run = try problem.train(options)
-        try #require(run.losses.count == 3)
-        #expect(run.losses[0] == 0.26322756555315596)
-        #expect(run.finalLoss < run.losses[0])
+    /// The optimizer comes back with its step count advanced by the steps taken.
+    @Test func theOptimizerCountsTheSteps() throws {
+        let problem = try Self.randomProblem(seed: 0x57E)
+        let run = try problem.train(TrainingOptions(learningRate: 0.5, steps: 3), optimizer: Optimizer(step: 4))
+        #expect(run.optimizer.step == 7)
     }
 }

@@ -109,7 +109,7 @@ struct ServerBehaviourTests {
     @Test func environmentVariablesConfigureTheServer() throws {
         let server = try ServerProcess([], environment: ["BACKPROP_MAX_PARAMETERS": "3"])
         defer { server.stop() }
-        let r = try RawHTTP.exchange(port: server.port, "POST", "/forward", body: Self.stepBody)
+        let r = try RawHTTP.exchange(port: server.port, "POST", "/step", body: Self.stepBody)
         #expect(r.status == 422)
         #expect(r.object["type"] as? String == "urn:backprop:problem:limit-exceeded")
     }

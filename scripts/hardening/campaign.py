@@ -27,67 +27,13 @@ def log(msg):
 
 # MARK: - The server under test
 
-class Server:
-    """backprop-server on 127.0.0.1, port 0; the port is read from its first stdout line."""
+sys.path.insert(0, os.path.dirname(HERE))
+from server_under_test import ServerUnderTest  # noqa: E402
 
-    def __init__(self, binary, args=(), name="server"):
-        self.stderr_path = os.path.join(WORK, f"{name}-{int(time.time() * 1000)}.stderr")
-        self.stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(
-            [binary, "--host", "127.0.0.1", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=self.stderr, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
-        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
-        line = self.proc.stdout.readline().decode() if ready else ""
-        m = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.kill()
-            raise SystemExit(f"server did not print its listening line (got {line!r}); see {self.stderr_path}")
-        self.port = int(m.group(1))
-        self.pid = self.proc.pid
 
-    def _status(self, field):
-        """The number after `field:` in /proc/PID/status (kB for sizes), or None."""
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        return None
-
-    def rss_mb(self):
-        kb = self._status("VmRSS")
-        return float("nan") if kb is None else kb / 1024
-
-    def vm_mb(self):
-        kb = self._status("VmSize")
-        return float("nan") if kb is None else kb / 1024
-
-    def threads(self):
-        n = self._status("Threads")
-        return -1 if n is None else n
-
-    def stop(self, timeout=20):
-        """SIGTERM; returns (exit code or None if it had to be killed, seconds to exit)."""
-        start = time.monotonic()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            code = None
-        self.stderr.close()
-        return code, time.monotonic() - start
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-    def log_text(self):
-        if not self.stderr.closed:
-            self.stderr.flush()
-        with open(self.stderr_path, "rb") as f:
-            return f.read().decode(errors="replace")
+def Server(binary, args=(), name="server"):
+    """scripts/server_under_test.py's server, its log kept in this campaign's WORK directory."""
+    return ServerUnderTest(binary, args, name=name, stderr_path=os.path.join(WORK, f"{name}-{int(time.time() * 1000)}.stderr"))
 
 
 # MARK: - A raw HTTP/1.1 client (exact bytes, chosen source address, timeouts everywhere)

@@ -1,36 +1,31 @@
-// Typed reads of request fields out of a parsed JSON value, each failure a 400 that points at the
-// field with a JSON Pointer and says what type was expected and what was found.
-// Not validation of meaning (shapes, names, domains): the core does that and answers 422.
+// Typed reads of request fields out of a parsed JSON object: `body.vector("input")`,
+// `body.number("learningRate", default: 1)`, a nested object, an enum by its name. Every member a
+// read asks for is known; after the reads, any other member is an unknown field (422, with a
+// suggestion when a known name is close), so a misspelled optional field never silently falls back
+// to its default.
 //
-// Pointers are built only when something fails: an error is thrown with a pointer relative to
-// the field that found it, and each level it passes through on the way out puts its own key or
-// index in front (`at(_:)`). A valid request, the common case, builds no pointer strings at all.
+// Two kinds of failure: a value of the wrong JSON type, or a required field missing, is a 400
+// thrown at once; a well-typed value that cannot be used (an unknown field or name, a ragged
+// matrix, a value out of range) is a 422 issue collected with the others, so one answer lists
+// them all. Pointers are built only when something fails: a thrown error gets its prefix on the
+// way out (`APIError.at`), collected issues get theirs when an object hands them to its parent.
 
+import Backprop
 import JSONCodec
 
-/// A JSON value of the request, read from the parsed document's tape. Where it sits is known to
-/// the caller, not to the value.
+/// One JSON value of the request, with typed reads.
 struct Field {
     let node: JSONNode
 
     init(_ node: JSONNode) { self.node = node }
-
-    // MARK: - Objects
-
-    func object() throws(APIError) -> FieldObject {
-        guard node.kind == .object else { throw mismatch("an object") }
-        return FieldObject(node: node)
-    }
-
-    // MARK: - Scalars
 
     func number() throws(APIError) -> Double {
         guard let d = node.number else { throw mismatch("a number") }
         return d
     }
 
-    /// An integer: a JSON number with no fractional part (400 otherwise); one beyond ±(2⁵³ − 1),
-    /// where doubles stop being exact, is a valid JSON integer we cannot use (422).
+    /// A JSON number with no fractional part (400 otherwise); one beyond ±(2⁵³ − 1), where
+    /// doubles stop being exact, is a valid JSON integer we cannot use (422).
     func integer() throws(APIError) -> Int {
         let d = try number()
         guard d.rounded(.towardZero) == d else {
@@ -52,8 +47,6 @@ struct Field {
         return b
     }
 
-    // MARK: - Arrays
-
     /// A vector of numbers. An empty array is returned empty (the core says whether that is usable).
     func vector() throws(APIError) -> [Double] {
         if let xs = node.doubles { return xs }
@@ -62,12 +55,6 @@ struct Field {
         let items = Array(node.elements)
         let bad = items.firstIndex { $0.kind != .number } ?? 0
         throw Field(items[bad]).mismatch("a number").at(index: bad)
-    }
-
-    /// A matrix: an array of rows, each a vector of numbers. Raggedness is the core's to report.
-    func matrix() throws(APIError) -> [[Double]] {
-        guard node.kind == .array, !node.isNumbers else { throw mismatch("an array of rows (arrays of numbers)") }
-        return try elements { row throws(APIError) in try row.vector() }
     }
 
     /// Reads every element of an array with `read`, an error pointing at the element.
@@ -81,35 +68,223 @@ struct Field {
         return out
     }
 
-    // MARK: - Errors
+    /// A matrix: an array of rows, each an array of numbers, all as long as row 0 (a row of
+    /// another length is a 422 issue in `issues`, pointing at it, and the matrix comes back empty).
+    /// `noun` names what a row holds, for that message: "expected 2 weights like row 0".
+    func matrix(noun: String, issues: inout [FieldIssue]) throws(APIError) -> Matrix {
+        guard node.kind == .array, !node.isNumbers else { throw mismatch("an array of rows (arrays of numbers)") }
+        var storage: [Double] = []
+        var cols = 0, rows = 0, ragged = false
+        for (j, row) in node.elements.enumerated() {
+            let values: [Double]
+            do { values = try Field(row).vector() } catch { throw error.at(index: j) }
+            if j == 0 {
+                cols = values.count
+                storage.reserveCapacity(node.count * cols)
+            } else if values.count != cols {
+                issues.append(FieldIssue(.shapeMismatch, "/\(j)", "expected \(counted(cols, noun)) like row 0, found \(values.count)"))
+                ragged = true
+            }
+            if !ragged { storage.append(contentsOf: values) }
+            rows += 1
+        }
+        return ragged ? Matrix(rows: 0, cols: 0, storage: []) : Matrix(rows: rows, cols: cols, storage: storage)
+    }
 
     func mismatch(_ expected: String) -> APIError {
         APIError.badField("", "expected \(expected), found \(node.kindDescription)")
     }
 }
 
-/// An object field: typed access to its members by key. Keys are the names the service reads,
-/// always literals: StaticStrings, so a lookup compares bytes and builds no String.
+/// A 422 issue found while reading: its kind, where (relative to the object that holds it), what.
+struct FieldIssue: Sendable {
+    var kind: ProblemKind
+    var pointer: String
+    var detail: String
+
+    init(_ kind: ProblemKind, _ pointer: String, _ detail: String) {
+        self.kind = kind
+        self.pointer = pointer
+        self.detail = detail
+    }
+}
+
+/// A name the API reads into an enum case: the case's raw value.
+protocol WireName: CaseIterable, RawRepresentable<String> {}
+
+extension WireName {
+    /// Every name, for error messages: "sigmoid, tanh, relu, …".
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// A JSON object of the request, read member by member with typed reads that remember what they
+/// asked for. Use it as a `var`; finish with `checkUnknownMembers` (done for nested objects by
+/// `object` and `objects`, and for the body by `RequestBody.finish`).
 struct FieldObject {
     let node: JSONNode
+    /// Every member name a read asked for, present or not: the fields this object knows.
+    private(set) var known: [StaticString] = []
+    /// Members a read found. Each member is read at most once, so when this equals the member
+    /// count every member was asked for, and the unknown-member check needs no name comparison.
+    private var found = 0
+    /// 422 issues of this object and the objects within it, pointers relative to this object.
+    var issues: [FieldIssue] = []
 
-    func has(_ key: StaticString) -> Bool { node.member(key) != nil }
+    init(_ field: Field) throws(APIError) {
+        guard field.node.kind == .object else { throw field.mismatch("an object") }
+        node = field.node
+        known.reserveCapacity(16)
+    }
 
-    /// The member read with `read`, or nil when the key is absent.
-    func optional<T>(_ key: StaticString, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
-        guard let v = node.member(key) else { return nil }
+    /// The member called `key`, which becomes a known field; `found` counts it when `reading`.
+    private mutating func member(_ key: StaticString, reading: Bool = true) -> JSONNode? {
+        known.append(key)
+        let value = node.member(key)
+        if reading && value != nil { found += 1 }
+        return value
+    }
+
+    /// Whether the member is present (a check, not a read: it may be read afterwards).
+    mutating func has(_ key: StaticString) -> Bool { member(key, reading: false) != nil }
+
+    /// The member read with `read`, or nil when it is absent; an error points at the member.
+    mutating func read<T>(_ key: StaticString, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
+        guard let v = member(key) else { return nil }
         do { return try read(Field(v)) } catch { throw error.at(key: key.description) }
     }
 
-    /// The member read with `read`, or a 400 saying it is required and what it is.
-    func required<T>(_ key: StaticString, _ what: String, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T {
-        guard let v = try optional(key, read) else { throw missing(key, what) }
-        return v
+    mutating func number(_ key: StaticString) throws(APIError) -> Double? { try read(key) { f throws(APIError) in try f.number() } }
+    mutating func number(_ key: StaticString, default d: Double) throws(APIError) -> Double { try number(key) ?? d }
+    mutating func integer(_ key: StaticString) throws(APIError) -> Int? { try read(key) { f throws(APIError) in try f.integer() } }
+    mutating func integer(_ key: StaticString, default d: Int) throws(APIError) -> Int { try integer(key) ?? d }
+    mutating func bool(_ key: StaticString) throws(APIError) -> Bool? { try read(key) { f throws(APIError) in try f.bool() } }
+    mutating func bool(_ key: StaticString, default d: Bool) throws(APIError) -> Bool { try bool(key) ?? d }
+    mutating func string(_ key: StaticString) throws(APIError) -> String? { try read(key) { f throws(APIError) in try f.string() } }
+    mutating func vector(_ key: StaticString) throws(APIError) -> [Double]? { try read(key) { f throws(APIError) in try f.vector() } }
+
+    /// A matrix (see `Field.matrix`); a ragged row is an issue pointing into this member.
+    mutating func matrix(_ key: StaticString, noun: String) throws(APIError) -> Matrix? {
+        var ragged: [FieldIssue] = []
+        let m = try read(key) { f throws(APIError) in try f.matrix(noun: noun, issues: &ragged) }
+        adopt(ragged, under: key)
+        return m
+    }
+
+    /// An enum case by its name; an unknown name is an issue (with a suggestion when a name is
+    /// close) and reads as the default. `noun` names the field in the message ("activation").
+    mutating func name<T: WireName>(_ key: StaticString, noun: String, default value: T) throws(APIError) -> T {
+        guard let name = try string(key) else { return value }
+        // The default is also the name most requests spell out: one comparison instead of the
+        // enum's lookup through its names.
+        if name == value.rawValue { return value }
+        return resolve(name, noun: noun, at: "/" + escapePointerToken(key.description)) ?? value
+    }
+
+    /// `name` as a case of T, or nil after adding an issue at `pointer`.
+    mutating func resolve<T: WireName>(_ name: String, noun: String, at pointer: @autoclosure () -> String) -> T? {
+        if let resolved = T(rawValue: name) { return resolved }
+        let hint = closestName(to: name, among: T.allCases.map(\.rawValue)).map { "did you mean \"\($0)\"? " } ?? ""
+        issues.append(FieldIssue(.invalidValue, pointer(), "unknown \(noun) \"\(name)\"; \(hint)expected one of \(T.names)"))
+        return nil
+    }
+
+    /// A nested object read with `read`, its unknown members and issues reported under `key`.
+    mutating func object<T>(_ key: StaticString, _ read: (inout FieldObject) throws(APIError) -> T) throws(APIError) -> T? {
+        guard let v = member(key) else { return nil }
+        do throws(APIError) {
+            var child = try FieldObject(Field(v))
+            let value = try read(&child)
+            child.checkUnknownMembers()
+            adopt(child.issues, under: key)
+            return value
+        } catch {
+            throw error.at(key: key.description)
+        }
+    }
+
+    /// An array of objects, each read with `read(object, index)` like `object`.
+    mutating func objects<T>(_ key: StaticString, _ read: (inout FieldObject, Int) throws(APIError) -> T) throws(APIError) -> [T]? {
+        guard let v = member(key) else { return nil }
+        do throws(APIError) {
+            guard v.kind == .array else { throw Field(v).mismatch("an array of objects") }
+            var out: [T] = []
+            out.reserveCapacity(v.count)
+            for (n, item) in v.elements.enumerated() {
+                do throws(APIError) {
+                    var child = try FieldObject(Field(item))
+                    out.append(try read(&child, n))
+                    child.checkUnknownMembers()
+                    adopt(child.issues, under: key, index: n)
+                } catch {
+                    throw error.at(index: n)
+                }
+            }
+            return out
+        } catch {
+            throw error.at(key: key.description)
+        }
+    }
+
+    /// `value`, or a 400 saying that `key` is required and what it is. When a member of the
+    /// object has a name close to `key`, the message says so: a misspelled required field is the
+    /// likeliest reason it is missing.
+    func require<T>(_ value: T?, _ key: StaticString, _ what: String) throws(APIError) -> T {
+        if let value { return value }
+        throw missing(key, what)
     }
 
     func missing(_ key: StaticString, _ what: String) -> APIError {
-        APIError.badField("/" + escapePointerToken(key.description), "required: \(what)")
+        let wanted = key.description
+        let present = node.members.map(\.key).filter { $0 != wanted }
+        let lookalike = present.first { closestName(to: $0, among: [wanted]) != nil }
+        let hint = lookalike.map { "; found \"\($0)\": did you mean \"\(wanted)\"?" } ?? ""
+        return APIError.badField("/" + escapePointerToken(wanted), "required: \(what)\(hint)")
     }
+
+    /// Adds an issue about member `key` (a value of the right type that cannot be used).
+    mutating func invalid(_ key: StaticString, _ detail: String, kind: ProblemKind = .invalidValue) {
+        issues.append(FieldIssue(kind, "/" + escapePointerToken(key.description), detail))
+    }
+
+    /// Takes over issues found below this object, in member `key` (and its element `index`).
+    /// The pointer prefix is built only when there is an issue.
+    mutating func adopt(_ below: [FieldIssue], under key: StaticString, index: Int? = nil) {
+        guard !below.isEmpty else { return }
+        let prefix = "/" + escapePointerToken(key.description) + (index.map { "/\($0)" } ?? "")
+        for var issue in below {
+            issue.pointer = prefix + issue.pointer
+            issues.append(issue)
+        }
+    }
+
+    /// Checks for unknown members, then throws every issue collected (422), if any: the end of
+    /// reading a request body.
+    mutating func finish(adding more: [FieldIssue] = []) throws(APIError) {
+        checkUnknownMembers()
+        issues += more
+        if !issues.isEmpty { throw APIError(issues: issues) }
+    }
+
+    /// Adds an issue for every member no read asked for, with the closest known name when one
+    /// is close, else the list of known fields.
+    mutating func checkUnknownMembers() {
+        if found == node.count { return }  // the common case: every member was read
+        let unknown = node.memberNames(notIn: known)
+        guard !unknown.isEmpty else { return }
+        let knownNames = known.map(\.description)
+        for name in unknown {
+            let hint = closestName(to: name, among: knownNames).map { "did you mean \"\($0)\"?" }
+                ?? "the fields here are \(uniqued(knownNames).joined(separator: ", "))"
+            issues.append(FieldIssue(.unknownField, "/" + escapePointerToken(name), "unknown field; \(hint)"))
+        }
+    }
+}
+
+/// The names in order, each once.
+private func uniqued(_ names: [String]) -> [String] {
+    var out: [String] = []
+    for n in names where !out.contains(n) { out.append(n) }
+    return out
 }
 
 extension JSONNode {

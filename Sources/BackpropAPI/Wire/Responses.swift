@@ -3,6 +3,7 @@
 // Key order follows api-contract.md so a person reading curl output sees it in the documented order.
 
 import Backprop
+import ExplanationText
 import JSONCodec
 
 extension JSONWriter {
@@ -98,7 +99,7 @@ enum ResponseBody {
     }
 
     /// /step: `network`, `loss`, `losses`, `finalLoss`, and `layers` unless details are off.
-    static func step(_ r: StepResult, batch: Bool, details: Bool) -> [UInt8] {
+    static func step(_ r: TrainingResult, batch: Bool, details: Bool) -> [UInt8] {
         let size = r.network.parameterCount + r.losses.count + (details ? gradientNumbers(r.lastGradients.layers) : 0)
         var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: size))
         w.beginObject()
@@ -120,23 +121,31 @@ enum ResponseBody {
         return w.takeBytes()
     }
 
-    /// /explain: the weight, gradient, update, chain-rule factors, delta, and the derivation.
-    static func explain(_ e: Explanation) -> [UInt8] {
+    /// /explain: the weight (or bias), gradient, update, chain-rule factors, delta, and the derivation.
+    static func explain(_ e: Explanation, _ written: WrittenExplanation) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 2048)
         w.beginObject()
-        w.key("weight")
-        w.beginObject()
-        w.key("layer"); w.integer(e.weight.layer)
-        w.key("unit"); w.integer(e.weight.unit)
-        w.key("input"); w.integer(e.weight.input)
-        w.key("symbol"); w.string(e.weightSymbol)
-        w.key("value"); w.number(e.weightValue)
+        switch e.parameter {
+        case .weight(let l, let j, let i):
+            w.key("weight")
+            w.beginObject()
+            w.key("layer"); w.integer(l)
+            w.key("unit"); w.integer(j)
+            w.key("input"); w.integer(i)
+        case .bias(let l, let j):
+            w.key("bias")
+            w.beginObject()
+            w.key("layer"); w.integer(l)
+            w.key("unit"); w.integer(j)
+        }
+        w.key("symbol"); w.string(written.symbol)
+        w.key("value"); w.number(e.value)
         w.endObject()
         w.key("gradient"); w.number(e.gradient)
-        w.key("updated"); w.number(e.updated)
+        w.key("updated"); w.number(written.updated)
         w.key("factors")
         w.beginArray()
-        for f in e.factors {
+        for f in written.factors {
             w.beginObject()
             w.key("symbol"); w.string(f.symbol)
             w.key("expression"); w.string(f.expression)
@@ -147,12 +156,12 @@ enum ResponseBody {
         w.endArray()
         w.key("delta")
         w.beginObject()
-        w.key("symbol"); w.string(e.deltaSymbol)
-        w.key("value"); w.number(e.deltaValue)
+        w.key("symbol"); w.string(written.deltaSymbol)
+        w.key("value"); w.number(e.delta)
         w.endObject()
-        w.key("latex"); w.string(e.latex)
-        w.key("text"); w.string(e.text)
-        if let note = e.note { w.key("note"); w.string(note) }
+        w.key("latex"); w.string(written.latex)
+        w.key("text"); w.string(written.text)
+        if let note = written.note { w.key("note"); w.string(note) }
         w.endObject()
         return w.takeBytes()
     }

@@ -1,5 +1,6 @@
-// Caps on the size of one computation, checked before the core allocates anything, so that one
-// request cannot take the machine. Defaults keep a request under about a second on 2 cores.
+// Caps on the size of one request's computation, checked from its counts before the core runs,
+// so that one request cannot take the machine. Defaults keep a request under about a second on 2
+// cores. The work formula is the cost model of Network's passes; the caps are the operator's.
 
 /// How much one request may ask of the core.
 public struct Limits: Sendable, Equatable {
@@ -31,6 +32,8 @@ public struct Limits: Sendable, Equatable {
         self.layerOverhead = layerOverhead
     }
 
+    public static let `default` = Limits()
+
     /// `passes × (parameters × samples + layerOverhead × layers)`, or nil when it overflows Int.
     public func work(parameters: Int, samples: Int, layers: Int, passes: Int) -> Int? {
         let (arithmetic, o1) = parameters.multipliedReportingOverflow(by: samples)
@@ -40,5 +43,23 @@ public struct Limits: Sendable, Equatable {
         return o1 || o2 || o3 || o4 ? nil : total
     }
 
-    public static let `default` = Limits()
+    /// The issues of a computation of this size: too many parameters (reported at `/network`),
+    /// samples (at `samplesPointer`) or work (at `workPointer`: `/steps` for training, the
+    /// samples otherwise).
+    func issues(parameters: Int, samples: Int, layers: Int, passes: Int, samplesPointer: String, workPointer: String) -> [FieldIssue] {
+        var found: [FieldIssue] = []
+        if parameters > maxParameters {
+            found.append(FieldIssue(.limitExceeded, "/network", "the network has \(parameters) parameters; the limit is \(maxParameters)"))
+        }
+        if samples > maxBatch {
+            found.append(FieldIssue(.limitExceeded, samplesPointer, "the batch has \(samples) samples; the limit is \(maxBatch)"))
+        }
+        let work = work(parameters: parameters, samples: samples, layers: layers, passes: passes)
+        if work.map({ $0 > maxWork }) ?? true {
+            found.append(FieldIssue(.limitExceeded, workPointer,
+                "work = passes × (parameters × samples + \(layerOverhead) × layers) = \(passes) × (\(parameters) × \(samples) + \(layerOverhead) × \(layers))"
+                    + " = \(work.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(maxWork)"))
+        }
+        return found
+    }
 }
