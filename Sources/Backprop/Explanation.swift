@@ -51,7 +51,8 @@ public enum ExplanationNote: Sendable, Equatable {
 /// same product, each with its own numbers. `factors` and `delta` are those of sample 0 only, so
 /// their product is that sample's term, not `gradient`. For N = 1 the product of the factor
 /// values, taken left to right, is `gradient` (bit for bit: the backward pass multiplies the
-/// same numbers in the same order).
+/// same numbers in the same order). With regularization, that product is ∂E/∂w of the data
+/// loss, and `gradient` adds the penalty's term.
 public struct Explanation: Sendable, Equatable {
     public var parameter: Parameter
     /// The parameter's current value.
@@ -60,6 +61,9 @@ public struct Explanation: Sendable, Equatable {
     public var gradient: Double
     /// The chain-rule factors in order (of sample 0 for a batch).
     public var factors: [DerivedFactor]
+    /// A weight's regularization: ∂E/∂w gains λ2·w + λ1·sign(w) (nil for a bias, or without
+    /// regularization). `gradient` includes it.
+    public var regularization: Regularization?
     /// The unit's δ = ∂E/∂a for sample 0.
     public var delta: Double
     /// Samples in the batch and how their products are reduced.
@@ -84,7 +88,10 @@ extension Problem {
     ///
     /// Requires targets (as gradients do) and indices in range (preconditions: the caller checks
     /// them against the network, as `Network.contains` does); a bias needs a layer with biases.
-    public func explain(_ parameter: Parameter) throws(BackpropError) -> Explanation {
+    /// With `regularization`, a weight's gradient is that of the whole objective E + P:
+    ///
+    ///     ∂(E + P)/∂w = ∂E/∂w + λ2·w + λ1·sign(w)       (biases are not regularized)
+    public func explain(_ parameter: Parameter, regularization: Regularization = .none) throws(BackpropError) -> Explanation {
         precondition(network.contains(parameter), "parameter out of range")
         let result = try gradients()
         let (l, j) = (parameter.layer, parameter.unit)
@@ -126,13 +133,18 @@ extension Problem {
         }
 
         let value: Double, gradient: Double
+        var penalized: Regularization?
         switch parameter {
         case .weight(_, _, let i):
             let input = firstRow(l == 0 ? inputs : result.layers[l - 1].outputs)
             factors.append(DerivedFactor(name: .partial(of: weightedSum, by: .weight(layer: l, unit: j, input: i)),
                                          formula: .quantity(names.input(l, i), input[0, i]), value: input[0, i]))
             value = layer.weights[j, i]
-            gradient = pass.weightGradients[j, i]
+            gradient = regularization.adding(to: pass.weightGradients[j, i], weight: value)
+            penalized = regularization.isZero ? nil : regularization
+            guard gradient.isFinite else {
+                throw BackpropError(.nonFinite, at: .layer(l), ComputationSite.single.describe("the weight gradients with regularization", layer: l))
+            }
         case .bias:
             // a_j = Σ_i w_ji z_i + b_j, so ∂a_j/∂b_j = 1.
             factors.append(DerivedFactor(name: .partial(of: weightedSum, by: .bias(layer: l, unit: j)), formula: .integer(1), value: 1))
@@ -142,7 +154,7 @@ extension Problem {
 
         let samples = inputs.rows
         if samples > 1 { notes.append(.batch(samples: samples, reduction: reduction)) }
-        return Explanation(parameter: parameter, value: value, gradient: gradient, factors: factors, delta: delta[0, j],
+        return Explanation(parameter: parameter, value: value, gradient: gradient, factors: factors, regularization: penalized, delta: delta[0, j],
                            samples: samples, reduction: reduction, notes: notes)
     }
 

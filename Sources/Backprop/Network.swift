@@ -47,8 +47,13 @@ public struct ComputationSite: Sendable, Equatable {
     public static let single = ComputationSite()
 
     func describe(_ what: String, layer l: Int) -> String {
+        describe(what, of: "layer \(l)")
+    }
+
+    /// "what of whom became non-finite (overflow or NaN) in step s of n; try …".
+    func describe(_ what: String, of whom: String) -> String {
         let when = step.map { " in step \($0) of \(steps ?? $0)" } ?? ""
-        return "\(what) of layer \(l) became non-finite (overflow or NaN)\(when); try a smaller learning rate, smaller weights or scaled inputs"
+        return "\(what) of \(whom) became non-finite (overflow or NaN)\(when); try a smaller learning rate, smaller weights or scaled inputs"
     }
 }
 
@@ -181,6 +186,6 @@ func requireFinite(_ v: [Double], _ what: String, layer l: Int, site: Computatio
 
 /// The error of both checks: the path of layer l, with what became non-finite and when.
 @inline(never)
-private func nonFinite(_ what: String, layer l: Int, site: ComputationSite) -> BackpropError {
+func nonFinite(_ what: String, layer l: Int, site: ComputationSite) -> BackpropError {
     BackpropError(.nonFinite, at: .layer(l), site.describe(what, layer: l))
 }

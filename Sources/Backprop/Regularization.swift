@@ -59,6 +59,18 @@ public struct Regularization: Sendable, Equatable {
         return sums.penalty(self)
     }
 
+    /// ∂E/∂w plus this regularization's term for one weight, with exactly the operations of
+    /// `addGradients` (so /explain's gradient is /gradients', bit for bit).
+    public func adding(to g: Double, weight w: Double) -> Double {
+        if l2 != 0 && l1 != 0 { return (g + l2 * w) + l1 * sign(w) }
+        if l2 != 0 { return g + l2 * w }
+        if l1 != 0 { return g + l1 * sign(w) }
+        return g
+    }
+
+    /// λ1·sign(w), the L1 term of one weight's gradient.
+    public func l1Term(weight w: Double) -> Double { l1 * sign(w) }
+
     /// The same for one layer's gradient (for a caller that holds the layers' gradients apart).
     public func addGradient(weights: Matrix, to gradient: inout Matrix) {
         precondition(gradient.rows == weights.rows && gradient.cols == weights.cols, "∂E/∂W shaped like W")
@@ -122,4 +134,22 @@ struct PenaltySums {
 @inline(__always)
 private func sign(_ x: Double) -> Double {
     x == 0 ? 0 : Double(signOf: x, magnitudeOf: 1)
+}
+
+extension GradientsResult {
+    /// Turns the data loss's weight gradients into the whole objective's, ∂E/∂w + λ2·w + λ1·sign(w)
+    /// for the weights of `network` (the network these gradients are of), and returns the
+    /// penalty P of those weights. Throws `.nonFinite` when P or a gradient overflows.
+    public mutating func addRegularization(_ r: Regularization, of network: Network, site: ComputationSite = .single) throws(BackpropError) -> Double {
+        guard !r.isZero else { return 0 }
+        let penalty = r.penalty(network)
+        guard penalty.isFinite else {
+            throw BackpropError(.nonFinite, at: .network, site.describe("the regularization penalty", of: "the weights"))
+        }
+        for l in network.layers.indices {
+            r.addGradient(weights: network.layers[l].weights, to: &layers[l].weightGradients)
+            try requireFinite(layers[l].weightGradients, "the weight gradients with regularization", layer: l, site: site)
+        }
+        return penalty
+    }
 }

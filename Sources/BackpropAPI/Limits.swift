@@ -2,6 +2,8 @@
 // so that one request cannot take the machine. Defaults keep a request under about a second on 2
 // cores. The work formula is the cost model of Network's passes; the caps are the operator's.
 
+import Backprop
+
 /// How much one request may ask of the core.
 public struct Limits: Sendable, Equatable {
     /// Weights plus biases of the whole network.
@@ -43,17 +45,64 @@ public struct Limits: Sendable, Equatable {
         return o1 || o2 || o3 || o4 ? nil : total
     }
 
+    /// The work of a training run, term by term:
+    ///
+    ///     steps × (P × B + overhead × L)              forward and backward on each step's batch
+    ///     + 1 × (P × N + overhead × L)                 the final loss on the whole training set
+    ///     + passes × (P × V + overhead × L)            validation: each recorded step and the end
+    ///     + steps × c × P                              the optimizer's update, c per parameter
+    ///     + steps × 6 × W                              regularization's penalty and gradient terms
+    ///
+    /// With a full batch (B = N) and nothing else this is passes × (P × N + overhead × L), passes
+    /// = steps + 1, as without mini-batches. c is the update's cost in these units (measured:
+    /// Benchmarks/CoreBenchmark --optimizers): 0 for plain descent, which the 6 flops of a
+    /// parameter-sample already count, 7 with momentum, 23 for adagrad and rmsprop, 26 for adam
+    /// and adamw.
+    func training(parameters p: Int, weights w: Int, layers l: Int, batch b: Int, samples n: Int, steps: Int,
+                  validationSamples v: Int, validationPasses: Int, update c: Int, regularized: Bool) -> Work {
+        func pass(_ samples: Int) -> (Int, Bool) {
+            let (a, o1) = p.multipliedReportingOverflow(by: samples)
+            let (c, o2) = layerOverhead.multipliedReportingOverflow(by: l)
+            let (s, o3) = a.addingReportingOverflow(c)
+            return (s, o1 || o2 || o3)
+        }
+        var terms: [(Int, Int, String)] = []  // (count, per unit, written)
+        terms.append((steps, pass(b).0, "\(steps) × (\(p) × \(b) + \(layerOverhead) × \(l))"))
+        terms.append((1, pass(n).0, "1 × (\(p) × \(n) + \(layerOverhead) × \(l))"))
+        if v > 0 { terms.append((validationPasses, pass(v).0, "\(validationPasses) × (\(p) × \(v) + \(layerOverhead) × \(l))")) }
+        if c > 0 { terms.append((steps, c * p, "\(steps) × \(c) × \(p)")) }
+        if regularized { terms.append((steps, 6 * w, "\(steps) × 6 × \(w)")) }
+        var total = 0, overflow = pass(b).1 || pass(n).1 || pass(v).1
+        for (count, unit, _) in terms {
+            let (t, o1) = count.multipliedReportingOverflow(by: unit)
+            let (s, o2) = total.addingReportingOverflow(t)
+            overflow = overflow || o1 || o2
+            total = s
+        }
+        let plain = b == n && v == 0 && c == 0 && !regularized
+        let formula = plain ? "passes × (parameters × samples + \(layerOverhead) × layers) = \(steps + 1) × (\(p) × \(n) + \(layerOverhead) × \(l))"
+            : "steps × (parameters × batch + \(layerOverhead) × layers) + final loss" + (v > 0 ? " + validation" : "")
+                + (c > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + terms.map(\.2).joined(separator: " + ")
+        return Work(total: overflow ? nil : total, formula: formula)
+    }
+
+    /// A computation's work in these units, and how it was counted (for the error message).
+    struct Work {
+        /// nil when it overflows Int.
+        var total: Int?
+        var formula: String
+
+        func issues(_ limits: Limits, at pointer: String) -> [FieldIssue] {
+            guard total.map({ $0 > limits.maxWork }) ?? true else { return [] }
+            return [FieldIssue(.limitExceeded, pointer, "work = \(formula) = \(total.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")]
+        }
+    }
+
     /// The issues of a computation of this size: too many parameters (reported at `/network`),
     /// samples (at `samplesPointer`) or work (at `workPointer`: `/steps` for training, the
     /// samples otherwise).
     func issues(parameters: Int, samples: Int, layers: Int, passes: Int, samplesPointer: String, workPointer: String) -> [FieldIssue] {
-        var found: [FieldIssue] = []
-        if parameters > maxParameters {
-            found.append(FieldIssue(.limitExceeded, "/network", "the network has \(parameters) parameters; the limit is \(maxParameters)"))
-        }
-        if samples > maxBatch {
-            found.append(FieldIssue(.limitExceeded, samplesPointer, "the batch has \(samples) samples; the limit is \(maxBatch)"))
-        }
+        var found = sizeIssues(parameters: parameters, samples: samples, samplesPointer: samplesPointer)
         let work = work(parameters: parameters, samples: samples, layers: layers, passes: passes)
         if work.map({ $0 > maxWork }) ?? true {
             found.append(FieldIssue(.limitExceeded, workPointer,
@@ -61,5 +110,28 @@ public struct Limits: Sendable, Equatable {
                     + " = \(work.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(maxWork)"))
         }
         return found
+    }
+
+    /// Too many parameters (reported at `/network`) or samples (at `samplesPointer`).
+    func sizeIssues(parameters: Int, samples: Int, samplesPointer: String) -> [FieldIssue] {
+        var found: [FieldIssue] = []
+        if parameters > maxParameters {
+            found.append(FieldIssue(.limitExceeded, "/network", "the network has \(parameters) parameters; the limit is \(maxParameters)"))
+        }
+        if samples > maxBatch {
+            found.append(FieldIssue(.limitExceeded, samplesPointer, "the batch has \(samples) samples; the limit is \(maxBatch)"))
+        }
+        return found
+    }
+}
+
+extension OptimizerAlgorithm {
+    /// The update's work per parameter in the limits' units (see `Limits.training`).
+    var updateWork: Int {
+        switch self {
+        case .sgd(let momentum, _, _): momentum == 0 ? 0 : 7
+        case .adagrad, .rmsprop: 23
+        case .adam, .adamw: 26
+        }
     }
 }

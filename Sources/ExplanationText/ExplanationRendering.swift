@@ -24,6 +24,8 @@ public struct WrittenExplanation: Sendable, Equatable {
     public var deltaSymbol: String
     /// `value − learningRate · gradient`: the parameter after one gradient-descent step.
     public var updated: Double
+    /// λ2·w + λ1·sign(w), the regularization's part of `gradient`; nil without regularization.
+    public var penaltyGradient: Double?
     /// One display equation: ∂E/∂θ = factor names = formulas = numbers = values = result.
     public var latex: String
     /// The same in plain text, one step per line, then the update (and the note, if any).
@@ -39,6 +41,7 @@ public struct WrittenExplanation: Sendable, Equatable {
         }
         deltaSymbol = e.deltaQuantity.written(.unicode)
         updated = e.value - learningRate * e.gradient
+        penaltyGradient = e.regularization.map { $0.adding(to: 0, weight: e.value) }
         note = e.notes.isEmpty ? nil : e.notes.map(\.sentence).joined(separator: "; ")
         (latex, text) = writeDerivation(e, learningRate: learningRate, updated: updated, note: note)
     }
@@ -90,18 +93,24 @@ private func writeDerivation(_ e: Explanation, learningRate: Double, updated: Do
         e.factors.map(piece).joined(separator: n.times)
     }
     func steps(_ n: Notation) -> (symbolic: [String], sample: [String]) {
+        let penalty = e.regularization.map { PenaltyWriting($0, weight: e.quantity, value: e.value, n) }
         let names = chain(n) { $0.name.written(n) }
         let formulas = chain(n) { $0.formula.operand(n, false) }
         let numbers = chain(n) { $0.formula.operand(n, true) }
         let values = chain(n) { formatNumber($0.value, n, bracketNegative: true) }
         var product = 1.0
         for f in e.factors { product *= f.value }
+        // With regularization each step of the chain is followed by the penalty's term in the same form.
+        func plus(_ chain: String, _ term: KeyPath<PenaltyWriting, String>) -> String {
+            penalty.map { chain + " + " + $0[keyPath: term] } ?? chain
+        }
         if batch {
-            return ([batchWrapped(names, samples: e.samples, reduction: e.reduction, n),
-                     batchWrapped(formulas, samples: e.samples, reduction: e.reduction, n), formatNumber(e.gradient, n)],
+            return ([plus(batchWrapped(names, samples: e.samples, reduction: e.reduction, n), \.symbols),
+                     plus(batchWrapped(formulas, samples: e.samples, reduction: e.reduction, n), \.symbols), formatNumber(e.gradient, n)],
                     [numbers, values, formatNumber(product, n)])
         }
-        return ([names, formulas, numbers, values, formatNumber(e.gradient, n)], [])
+        return ([plus(names, \.symbols), plus(formulas, \.symbols), plus(numbers, \.numbers), plus(values, \.values),
+                 formatNumber(e.gradient, n)], [])
     }
     func deduplicated(_ s: [String]) -> [String] {
         var out: [String] = []
@@ -128,4 +137,33 @@ private func writeDerivation(_ e: Explanation, learningRate: Double, updated: Do
                  + "\(formatNumber(e.gradient, .plain, bracketNegative: true)) = \(formatNumber(updated, .plain))")
     if let note { lines.append("note: " + note) }
     return (latex, lines.joined(separator: "\n"))
+}
+
+/// A weight's regularization term, λ2·w + λ1·sign(w), written as symbols, with numbers, and as
+/// the values of its terms (a term whose λ is 0 is left out, as the gradient leaves it out).
+private struct PenaltyWriting {
+    var symbols: String
+    var numbers: String
+    var values: String
+
+    init(_ r: Regularization, weight: Quantity, value w: Double, _ n: Notation) {
+        let symbol = weight.written(n)
+        let (l2, l1) = n == .latex ? ("\\lambda_{2}", "\\lambda_{1}") : n == .plain ? ("λ2", "λ1") : ("λ₂", "λ₁")
+        let sign = n == .latex ? "\\operatorname{sign}" : "sign"
+        let times = n == .latex ? " " : "·"
+        var s: [String] = [], m: [String] = [], v: [String] = []
+        if r.l2 != 0 {
+            s.append(l2 + times + symbol)
+            m.append(formatNumber(r.l2, n) + n.times + formatNumber(w, n, bracketNegative: true))
+            v.append(formatNumber(r.l2 * w, n, bracketNegative: true))
+        }
+        if r.l1 != 0 {
+            s.append(l1 + times + sign + "(" + symbol + ")")
+            m.append(formatNumber(r.l1, n) + n.times + sign + "(" + formatNumber(w, n) + ")")
+            v.append(formatNumber(r.l1Term(weight: w), n, bracketNegative: true))
+        }
+        symbols = s.joined(separator: " + ")
+        numbers = m.joined(separator: " + ")
+        values = v.joined(separator: " + ")
+    }
 }

@@ -147,6 +147,10 @@ struct FieldObject {
     /// Whether the member is present (a check, not a read: it may be read afterwards).
     mutating func has(_ key: StaticString) -> Bool { member(key, reading: false) != nil }
 
+    /// The JSON kind of the member, or nil when it is absent (a check, not a read), for a field
+    /// that may be one of several kinds (`optimizer`: a name or an object).
+    mutating func kind(of key: StaticString) -> JSONNode.Kind? { member(key, reading: false)?.kind }
+
     /// The member read with `read`, or nil when it is absent; an error points at the member.
     mutating func read<T>(_ key: StaticString, _ read: (Field) throws(APIError) -> T) throws(APIError) -> T? {
         guard let v = member(key) else { return nil }

@@ -28,54 +28,27 @@ extension Network {
 struct ProblemRequest {
     /// As sent: `Problem` checks it.
     var network: Network
-    /// x: one row, or one row per sample.
-    var inputs: Matrix
-    var targets: Matrix?
+    var samples: Samples
     var loss: LossFunction
     var reduction: Reduction
-    /// How the samples came: answers mirror it, and errors point into it.
-    var form: SampleForm
 
     /// - Parameter targetRequired: /gradients, /step and /explain need targets; /forward does not.
     init(_ body: inout FieldObject, targetRequired: Bool) throws(APIError) {
         let network = try body.object("network") { o throws(APIError) in try Network.read(&o) }
         self.network = try body.require(network, "network", "the network (an object with layers)")
-
-        if body.has("input") && body.has("inputs") {
-            throw APIError.badField("/inputs", "send either input (one sample) or inputs (a batch), not both")
-        }
-        if let v = try body.vector("input") {
-            inputs = Matrix(rows: 1, cols: v.count, storage: v)
-            form = SampleForm(batch: false)
-        } else if let m = try body.matrix("inputs", noun: "number") {
-            inputs = m
-            form = SampleForm(batch: true)
-        } else {
-            throw APIError.badField("/input", "required: input (a vector, one sample) or inputs (a matrix, one row per sample)")
-        }
-
-        let batch = form.batch
-        let (targetKey, otherKey): (StaticString, StaticString) = batch ? ("targets", "target") : ("target", "targets")
-        if body.has(otherKey) {
-            throw APIError.badField("/\(otherKey)", batch ? "with inputs (a batch) send targets, one row per input row"
-                                                          : "with input (one sample) send target, a vector")
-        }
-        targets = if batch { try body.matrix("targets", noun: "number") } else { try body.vector("target").map { Matrix(rows: 1, cols: $0.count, storage: $0) } }
-        if targets == nil && targetRequired {
-            throw body.missing(targetKey, "the \(targetKey) the outputs are compared with")
-        }
+        samples = try Samples(&body, targetRequired: targetRequired, at: "")
         loss = try body.name("loss", noun: "loss", default: .halfSSE)
         reduction = try body.name("reduction", noun: "reduction", default: .mean)
     }
 
-    /// The pointer of `inputs` or `input`.
-    var samplesPointer: String { form.batch ? "/inputs" : "/input" }
+    var inputs: Matrix { samples.inputs }
+    var form: SampleForm { samples.form }
 
     /// The limits' issues for `passes` passes over the samples, work reported at `workPointer`
     /// (default: the samples).
     func limitIssues(_ limits: Limits, passes: Int, workPointer: String? = nil) -> [FieldIssue] {
         limits.issues(parameters: network.parameterCount, samples: inputs.rows, layers: network.layers.count, passes: passes,
-                      samplesPointer: samplesPointer, workPointer: workPointer ?? samplesPointer)
+                      samplesPointer: form.samplesPointer, workPointer: workPointer ?? form.samplesPointer)
     }
 
     /// `passes` passes' work in the limits' units (see `Limits.work`).
@@ -86,63 +59,8 @@ struct ProblemRequest {
     /// The checked problem, or the core's issues pointed at this request's fields (422).
     func problem() throws(APIError) -> Problem {
         try form.compute { () throws(BackpropError) in
-            try Problem(network: network, inputs: inputs, targets: targets, loss: loss, reduction: reduction)
+            try Problem(network: network, inputs: samples.inputs, targets: samples.targets, loss: loss, reduction: reduction)
         }
-    }
-}
-
-/// How a request sent its samples: one vector (`input`, `target`) or a batch of rows (`inputs`,
-/// `targets`). Answers mirror the form; the core's errors are pointed into it.
-struct SampleForm: Sendable {
-    var batch: Bool
-
-    /// Runs a core computation, its errors pointed at the request's fields (422).
-    func compute<T>(_ body: () throws(BackpropError) -> T) throws(APIError) -> T {
-        do { return try body() } catch { throw APIError(error, pointer: pointer) }
-    }
-
-    /// The request field a part of the problem came from.
-    func pointer(_ part: ProblemPart) -> String {
-        let (x, t) = batch ? ("/inputs", "/targets") : ("/input", "/target")
-        func layer(_ l: Int) -> String { "/network/layers/\(l)" }
-        func sample(_ key: String, _ n: Int) -> String { batch ? "\(key)/\(n)" : key }
-        return switch part {
-        case .network: "/network"
-        case .layers: "/network/layers"
-        case .layer(let l): layer(l)
-        case .weights(let l): layer(l) + "/weights"
-        case .weightRow(let l, let j): layer(l) + "/weights/\(j)"
-        case .weight(let l, let j, let i): layer(l) + "/weights/\(j)/\(i)"
-        case .biases(let l): layer(l) + "/biases"
-        case .bias(let l, let j): layer(l) + "/biases/\(j)"
-        case .activation(let l): layer(l) + "/activation"
-        case .inputs: x
-        case .input(let n): sample(x, n)
-        case .inputValue(let n, let i): sample(x, n) + "/\(i)"
-        case .targets: t
-        case .target(let n): sample(t, n)
-        case .targetValue(let n, let k): sample(t, n) + "/\(k)"
-        case .loss: "/loss"
-        }
-    }
-}
-
-/// /step: the problem and how to train on it.
-struct StepRequest {
-    var problem: ProblemRequest
-    var options: TrainingOptions
-    /// false answers only network, loss, losses and finalLoss.
-    var details: Bool
-
-    init(_ body: inout FieldObject) throws(APIError) {
-        problem = try ProblemRequest(&body, targetRequired: true)
-        let defaults = TrainingOptions()  // the core's defaults are the API's
-        options = TrainingOptions(learningRate: try body.number("learningRate", default: defaults.learningRate),
-                                  steps: try body.integer("steps", default: defaults.steps),
-                                  updateBiases: try body.bool("updateBiases", default: defaults.updateBiases))
-        details = try body.bool("details", default: true)
-        if options.steps < 1 { body.invalid("steps", "expected at least 1 step, found \(options.steps)") }
-        checkLearningRate(options.learningRate, in: &body)
     }
 }
 
@@ -262,7 +180,7 @@ struct InitRequest {
 }
 
 /// η must be a finite number ≥ 0 (0 is allowed: it changes nothing, which is a fine experiment).
-private func checkLearningRate(_ rate: Double, in body: inout FieldObject) {
+func checkLearningRate(_ rate: Double, in body: inout FieldObject) {
     if !rate.isFinite || rate < 0 { body.invalid("learningRate", "expected a finite number ≥ 0, found \(rate)") }
 }
 

@@ -87,11 +87,12 @@ enum ResponseBody {
         return w.takeBytes()
     }
 
-    /// /gradients: `loss`, `output`, `layers`.
-    static func gradients(_ r: GradientsResult, batch: Bool) -> [UInt8] {
+    /// /gradients: `loss`, `penalty` with regularization, `output`, `layers`.
+    static func gradients(_ r: GradientsResult, penalty: Double?, batch: Bool) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: gradientNumbers(r.layers)))
         w.beginObject()
         w.key("loss"); w.number(r.loss)
+        if let penalty { w.key("penalty"); w.number(penalty) }
         w.key("output"); w.samples(r.output, batch: batch)
         w.key("layers"); w.gradientLayers(r.layers, batch: batch)
         w.endObject()
@@ -99,15 +100,29 @@ enum ResponseBody {
     }
 
     /// /step: `network`, `loss`, `losses`, `finalLoss`, and `layers` unless details are off.
-    static func step(_ r: TrainingResult, batch: Bool, details: Bool) -> [UInt8] {
-        let size = r.network.parameterCount + r.losses.count + (details ? gradientNumbers(r.lastGradients.layers) : 0)
+    /// /step: `network`, `loss`, `losses`, `finalLoss`; `penalty` and `penalties` with
+    /// regularization; `validationLosses` and `finalValidationLoss` with a validation set;
+    /// `optimizer` (and its state) when one was sent; `layers` unless details are off.
+    static func step(_ r: TrainingResult, batch: Bool, _ answer: StepAnswer) -> [UInt8] {
+        let buffers = r.optimizer.state.layers.reduce(0) { $0 + $1.weights.present.count + ($1.biases?.present.count ?? 0) }
+        let size = r.network.parameterCount * (1 + (answer.optimizer ? buffers : 0)) + r.losses.count * 3
+            + (answer.details ? gradientNumbers(r.lastGradients.layers) : 0)
         var w = JSONWriter(reservingCapacity: estimatedBytes(numbers: size))
         w.beginObject()
         w.key("network"); w.network(r.network)
         w.key("loss"); w.number(r.loss)
         w.key("losses"); w.numbers(r.losses)
         w.key("finalLoss"); w.number(r.finalLoss)
-        if details { w.key("layers"); w.gradientLayers(r.lastGradients.layers, batch: batch) }
+        if answer.regularized {
+            w.key("penalty"); w.number(r.penalties[0])
+            w.key("penalties"); w.numbers(r.penalties)
+        }
+        if answer.validation {
+            w.key("validationLosses"); w.numbers(r.validationLosses)
+            w.key("finalValidationLoss"); w.number(r.finalValidationLoss!)
+        }
+        if answer.optimizer { w.key("optimizer"); w.optimizer(r.optimizer, network: r.network) }
+        if answer.details { w.key("layers"); w.gradientLayers(r.lastGradients.layers, batch: batch) }
         w.endObject()
         return w.takeBytes()
     }
@@ -142,6 +157,7 @@ enum ResponseBody {
         w.key("value"); w.number(e.value)
         w.endObject()
         w.key("gradient"); w.number(e.gradient)
+        if let p = written.penaltyGradient { w.key("penaltyGradient"); w.number(p) }
         w.key("updated"); w.number(written.updated)
         w.key("factors")
         w.beginArray()
@@ -180,4 +196,16 @@ enum ResponseBody {
     private static func gradientNumbers(_ layers: [LayerGradients]) -> Int {
         layers.reduce(0) { $0 + 3 * $1.outputs.storage.count + $1.weightGradients.storage.count + ($1.biasGradients?.count ?? 0) }
     }
+}
+
+/// What a /step answer carries besides its network and losses: each only when the request asked.
+struct StepAnswer: Sendable {
+    /// `layers`: the last step's backward pass.
+    var details: Bool
+    /// `optimizer`, with its state, when the request sent one.
+    var optimizer: Bool
+    /// `penalty` and `penalties`, when the request sent `regularization`.
+    var regularized: Bool
+    /// `validationLosses` and `finalValidationLoss`, when the request sent `validation`.
+    var validation: Bool
 }
