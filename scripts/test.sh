@@ -43,7 +43,8 @@ step "scale-out"
 scripts/scale-out.sh "$server"
 
 step "playground in a browser"
-scripts/browser-tests.sh "$server"
+# Every test, the v2 ones (bias in /explain, optimizers, mini-batches, validation) included.
+BROWSER_V2=1 scripts/browser-tests.sh "$server"
 
 step "sanitizers and fuzzing"
 HARDENING_FUZZ_SECONDS=30 scripts/hardening.sh --only sanitizers,fuzz

@@ -147,6 +147,13 @@ class PlaygroundCase(unittest.TestCase):
     def by_test_id(self, test_id):
         return self.driver.find_element(By.CSS_SELECTOR, f'[data-testid="{test_id}"]')
 
+    def click(self, test_id):
+        """Clicks the element after scrolling it to the middle of the view: the toolbar stays at
+        the top of the window and would take a click meant for something scrolled under it."""
+        element = self.by_test_id(test_id)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
     def loss_text(self):
         return self.by_test_id("loss").text.strip()
 
@@ -193,15 +200,15 @@ class PlaygroundCase(unittest.TestCase):
             return out;""")
 
     def exported(self):
-        self.by_test_id("export").click()
+        self.click("export")
         return json.loads(self.by_test_id("json").get_attribute("value"))
 
     def train_until(self, condition, message, timeout=90):
-        self.by_test_id("train").click()
+        self.click("train")
         try:
             self.wait(lambda d: condition(), message, timeout)
         finally:
-            self.by_test_id("train").click()
+            self.click("train")
         self.wait(lambda d: self.by_test_id("train").get_attribute("aria-pressed") == "false", "training did not stop")
         self.wait(lambda d: not self.by_test_id("step").get_attribute("disabled"), "the buttons stayed disabled")
 
@@ -239,7 +246,7 @@ class TextbookTests(PlaygroundCase):
         self.shot("textbook-1280x800.png")
 
     def test_click_weight_shows_typeset_derivation(self):
-        self.by_test_id("weight-0-0-0").click()
+        self.click("weight-0-0-0")
         self.wait(lambda d: self.typeset_text(), "no typeset derivation after clicking weight-0-0-0")
         status, answer = self.server.post("/explain", {**TEXTBOOK, "loss": "half_sse", "learningRate": PAGE_LEARNING_RATE,
                                                        "weight": {"layer": 0, "unit": 0, "input": 0}})
@@ -250,7 +257,7 @@ class TextbookTests(PlaygroundCase):
         self.assertIn(gradient, self.by_test_id("explanation-text").text)
         self.assertEqual(float(self.by_test_id("explanation-gradient").text), answer["gradient"])
         self.assertIn("selected", self.by_test_id("weight-0-0-0").get_attribute("class"))
-        self.by_test_id("backward").click()
+        self.click("backward")
         self.wait(lambda d: "∂E/∂w" in self.by_test_id("weight-0-0-0").text, "no ∂E/∂w on the edge after Backward")
         self.assertEqual(self.outside_the_diagram(), [], "drawn outside the diagram (cut off)")
         self.assertEqual(len(re.findall("δ = ", self.by_test_id("network").get_attribute("textContent"))), 4, "a δ per unit")
@@ -258,7 +265,7 @@ class TextbookTests(PlaygroundCase):
 
     def test_step_lowers_the_loss(self):
         before = self.loss()
-        self.by_test_id("step").click()
+        self.click("step")
         self.wait(lambda d: self.loss_below(before), "the loss did not fall after Step")
         status, answer = self.server.post("/step", {**TEXTBOOK, "loss": "half_sse", "learningRate": PAGE_LEARNING_RATE})
         self.assertEqual(status, 200)
@@ -275,9 +282,9 @@ class TextbookTests(PlaygroundCase):
         self.assertGreater(len(points.split()), 10, "no loss curve")
 
     def test_copy_as_curl_gives_the_same_answer(self):
-        self.by_test_id("step").click()
+        self.click("step")
         self.wait(lambda d: self.by_test_id("steps-taken").text == "1", "Step did not finish")
-        self.by_test_id("copy-curl").click()
+        self.click("copy-curl")
         command = self.wait(lambda d: self.by_test_id("curl").get_attribute("value"), "no curl command")
         self.assertTrue(command.startswith(f"curl -s {self.server.origin}/step "), command)
         page_answer = json.loads(self.by_test_id("last-response").get_attribute("textContent"))
@@ -298,7 +305,7 @@ class TextbookTests(PlaygroundCase):
         self.assertEqual(self.driver.switch_to.active_element.get_attribute("data-testid"), "weight-0-0-0", "focus was lost")
 
     def test_typing_a_weight_recomputes(self):
-        self.by_test_id("weight-1-0-1").click()
+        self.click("weight-1-0-1")
         field = self.wait(lambda d: self.by_test_id("selected-value"), "no value field")
         field.clear()
         field.send_keys("-1.5", Keys.ENTER)
@@ -320,7 +327,7 @@ class TextbookTests(PlaygroundCase):
 
     def test_init_from_a_seed(self):
         self.set_field("init-seed", 42)
-        self.by_test_id("init").click()
+        self.click("init")
         _, answer = self.server.post("/init", {"sizes": [2, 2, 2], "activations": ["sigmoid", "sigmoid"],
                                                "biases": False, "scheme": "xavier", "seed": 42})
         self.wait(lambda d: self.exported()["network"] == answer["network"], "the network is not /init's for seed 42")
@@ -331,7 +338,7 @@ class TextbookTests(PlaygroundCase):
         box = self.by_test_id("json")
         box.clear()
         box.send_keys(json.dumps(exported))
-        self.by_test_id("import").click()
+        self.click("import")
         self.wait(lambda d: "0.75" in self.by_test_id("weight-0-1-0").text, "the imported weight is not drawn")
         _, answer = self.server.post("/forward", {**TEXTBOOK, "network": exported["network"], "loss": "half_sse"})
         self.wait(lambda d: self.loss() == answer["loss"], "the loss is not the imported network's")
@@ -347,7 +354,7 @@ class TextbookTests(PlaygroundCase):
         set_viewport(self.driver, 390, 844)
         self.driver.get(self.server.origin + "/")
         self.wait(lambda d: self.loss_text() not in ("", "…"), "no loss at phone width")
-        self.by_test_id("weight-0-0-0").click()
+        self.click("weight-0-0-0")
         self.wait(lambda d: self.typeset_text(), "no derivation at phone width")
         width = self.driver.execute_script("return document.documentElement.scrollWidth")
         self.assertLessEqual(width, 390, "the page is wider than the phone (the diagram scrolls inside its panel)")
@@ -374,7 +381,7 @@ class DataSetTests(PlaygroundCase):
             for (let k = 0; k < d.length; k += 4 * 97) seen.add(d[k] + ',' + d[k + 1] + ',' + d[k + 2]);
             return seen.size;""")
         self.assertGreater(colours, 10)
-        self.by_test_id("backward").click()
+        self.click("backward")
         self.wait(lambda d: "δ = " in self.by_test_id("network").get_attribute("textContent"), "no δ after Backward")
         self.assertEqual(self.outside_the_diagram(), [], "drawn outside the diagram (cut off)")
         self.shot("xor-1280x800.png")
@@ -383,7 +390,7 @@ class DataSetTests(PlaygroundCase):
         for kind in ("circle", "gaussians", "spiral"):
             Select(self.by_test_id("dataset")).select_by_value(kind)
             self.wait(lambda d: self.driver.find_element(By.ID, "heatmap-box").is_displayed(), f"no heat map for {kind}")
-            self.by_test_id("step").click()
+            self.click("step")
             self.wait(lambda d: self.by_test_id("steps-taken").text == "1", f"Step did not run on {kind}")
         self.shot("spiral-1280x800.png")
 
@@ -394,6 +401,7 @@ BIASED = {"layers": [{"weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.
 # Each v2 feature the page uses, and a request that only a server that has it answers with 200.
 V2_PROBES = {
     "bias": ("/explain", {**TEXTBOOK, "network": BIASED, "bias": {"layer": 0, "unit": 0}}),
+    "regularization": ("/explain", {**TEXTBOOK, "weight": {"layer": 0, "unit": 0, "input": 0}, "regularization": {"l2": 0.01}}),
     "optimizer": ("/step", {**TEXTBOOK, "optimizer": "adam", "regularization": {"l2": 0.01}, "batchSize": 1,
                             "validation": {"input": TEXTBOOK["input"], "target": TEXTBOOK["target"]}}),
 }
@@ -425,21 +433,33 @@ class V2Tests(PlaygroundCase):
     @needs_v2("bias")
     def test_explain_a_bias(self):
         self.driver.find_element(By.ID, "init-biases").click()
-        self.by_test_id("init").click()
+        self.click("init")
         self.wait(lambda d: self.driver.find_elements(By.CSS_SELECTOR, '[data-testid="bias-0-0"]'), "no bias label")
         network = self.exported()["network"]
-        self.by_test_id("bias-0-0").click()
+        self.click("bias-0-0")
         self.wait(lambda d: self.typeset_text(), "no typeset derivation for the bias")
         _, answer = self.server.post("/explain", {**TEXTBOOK, "network": network, "loss": "half_sse",
                                                   "learningRate": PAGE_LEARNING_RATE, "bias": {"layer": 0, "unit": 0}})
         self.assertIn(repr(answer["gradient"]), self.typeset_text())
 
+    @needs_v2("regularization")
+    def test_regularization_in_the_gradients_and_the_derivation(self):
+        self.set_field("l2", 0.01)
+        self.click("backward")
+        self.click("weight-0-0-0")
+        self.wait(lambda d: "λ" in self.typeset_text(), "no regularization term in the derivation")
+        _, answer = self.server.post("/explain", {**TEXTBOOK, "loss": "half_sse", "learningRate": PAGE_LEARNING_RATE,
+                                                  "regularization": {"l2": 0.01}, "weight": {"layer": 0, "unit": 0, "input": 0}})
+        self.assertIn(repr(answer["gradient"]), self.typeset_text())
+        self.wait(lambda d: "penalty" in self.by_test_id("loss-extra").text, "no penalty beside the loss")
+        self.assertFalse(self.driver.find_element(By.ID, "status").is_displayed(), self.driver.find_element(By.ID, "status").text)
+
     @needs_v2("optimizer")
     def test_adam_state_travels_with_the_network(self):
         Select(self.by_test_id("optimizer")).select_by_value("adam")
-        self.by_test_id("step").click()
+        self.click("step")
         self.wait(lambda d: self.by_test_id("steps-taken").text == "1", "first step")
-        self.by_test_id("step").click()
+        self.click("step")
         self.wait(lambda d: self.by_test_id("steps-taken").text == "2", "second step")
         exported = self.exported()
         self.assertEqual(exported["optimizer"]["state"]["step"], 2)
@@ -484,7 +504,7 @@ class WithoutKatexTests(PlaygroundCase):
         cls.server.stop()
 
     def test_text_derivation_without_katex(self):
-        self.by_test_id("weight-0-0-0").click()
+        self.click("weight-0-0-0")
         text = self.wait(lambda d: self.by_test_id("explanation-text").text, "no text derivation")
         _, answer = self.server.post("/explain", {**TEXTBOOK, "loss": "half_sse", "learningRate": PAGE_LEARNING_RATE,
                                                   "weight": {"layer": 0, "unit": 0, "input": 0}})

@@ -107,7 +107,9 @@ export function stepRequest(steps) {
 }
 
 export function explainRequest(selection) {
-  const r = { network: state.network, ...samples(), loss: state.loss, learningRate: state.learningRate };
+  // With regularization on, the derivation shows its term too (+ λ₂·w + λ₁·sign w), as the
+  // gradients drawn on the edges have it.
+  const r = { network: state.network, ...samples(), loss: state.loss, learningRate: state.learningRate, ...regularization() };
   if (selection.kind === 'bias') r.bias = { layer: selection.layer, unit: selection.unit };
   else r.weight = { layer: selection.layer, unit: selection.unit, input: selection.input };
   return r;
