@@ -36,6 +36,10 @@ export function alignedDerivations(latex, width = 58) {
     const parts = splitTopLevel(equation.trim(), ' = ');
     if (parts.length < 2) return equation;
     const rows = parts.slice(1).map(row => wrapProduct(row, width)).join(' \\\\ &= ');
+    // A long left side (a batch's "sample 0: …" line) gets lines of its own, all flush left.
+    if (visibleLength(parts[0]) > width) {
+      return `\\begin{aligned} & ${wrapProduct(parts[0], width)} \\\\ &= ${rows} \\end{aligned}`;
+    }
     return `\\begin{aligned} ${parts[0]} &= ${rows} \\end{aligned}`;
   });
 }
@@ -86,10 +90,10 @@ function element(tag, cls, textContent) {
 }
 
 /**
- * Fills `panel` with the answer of /explain for `selection`. `onEdit(value)` is called when the
- * user types a new value for the parameter.
+ * Fills `panel` with the answer of /explain for `selection` (`batch`: the request had a batch
+ * of samples). `onEdit(value)` is called when the user types a new value for the parameter.
  */
-export function showExplanation(panel, selection, answer, learningRate, onEdit) {
+export function showExplanation(panel, selection, answer, { learningRate, batch }, onEdit) {
   panel.replaceChildren();
   const isBias = selection.kind === 'bias';
   const symbol = isBias ? biasSymbol(selection.layer, selection.unit) : weightSymbol(selection.layer, selection.unit, selection.input);
@@ -146,7 +150,9 @@ export function showExplanation(panel, selection, answer, learningRate, onEdit) 
 
   // The factors one by one, and what the step does with their product.
   const table = element('table', 'factors');
-  const caption = element('caption', '', 'The chain-rule factors; their product is the gradient');
+  const caption = element('caption', '', batch
+    ? 'The chain-rule factors for sample 0; the gradient is the mean of such products over the samples'
+    : 'The chain-rule factors; their product is the gradient');
   table.append(caption);
   for (const f of answer.factors || []) {
     const tr = element('tr');

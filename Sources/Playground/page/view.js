@@ -75,7 +75,8 @@ async function explain(selection, { record = true } = {}) {
   const panel = $('explanation');
   try {
     const answer = await post('/explain', explainRequest(selection), { record });
-    showExplanation(panel, selection, answer, state.learningRate, value => guarded(() => editParameter(selection, value)));
+    showExplanation(panel, selection, answer, { learningRate: state.learningRate, batch: isBatch() },
+                    value => guarded(() => editParameter(selection, value)));
   } catch (e) {
     showExplanationError(panel, selection, e.message);
   }
