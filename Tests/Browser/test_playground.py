@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import unittest
 import urllib.error
 import urllib.request
@@ -32,6 +31,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from server_under_test import ServerUnderTest  # noqa: E402
 SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", ROOT / ".build" / "screenshots"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -47,17 +48,12 @@ PAGE_LEARNING_RATE = 0.5  # the page's default η, as in the README's /step exam
 
 
 class Server:
-    """backprop-server on 127.0.0.1, a free port; stopped by its PID."""
+    """backprop-server on 127.0.0.1, a free port, started and stopped the project's one way
+    (scripts/server_under_test.py), with the requests the tests send it themselves."""
 
     def __init__(self, binary, *args):
-        self.process = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--quiet", *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.process.stdout.readline().strip()
-        match = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", line)
-        if not match:
-            self.stop()
-            raise RuntimeError(f"the server did not start: {line!r}")
-        self.origin = match.group(1)
+        self.under_test = ServerUnderTest(binary, ["--quiet", *args], name="playground server")
+        self.origin = self.under_test.url
 
     def post(self, path, body):
         request = urllib.request.Request(self.origin + path, data=json.dumps(body).encode(),
@@ -76,8 +72,10 @@ class Server:
             return e.code, dict(e.headers), e.read()
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        """SIGTERM; the server must exit 0 (the contract's graceful stop)."""
+        code, _ = self.under_test.stop()
+        if code != 0:
+            raise RuntimeError(f"the server exited {code} after SIGTERM; its log: {self.under_test.stderr_path}")
 
 
 def make_driver(width=1280, height=800):
