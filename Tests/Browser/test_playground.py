@@ -279,6 +279,21 @@ class TextbookTests(PlaygroundCase):
         points = self.driver.find_element(By.CSS_SELECTOR, '[data-testid="loss-curve"] polyline.train').get_attribute("points")
         self.assertGreater(len(points.split()), 10, "no loss curve")
 
+    def test_settings_reach_the_requests(self):
+        """Activation per layer, loss and learning rate, as a Step sends them."""
+        Select(self.by_test_id("activation-1")).select_by_value("tanh")
+        Select(self.driver.find_element(By.ID, "loss-function")).select_by_value("mse")
+        self.set_field("learning-rate", 2)
+        network = json.loads(json.dumps(TEXTBOOK["network"]))
+        network["layers"][1]["activation"] = "tanh"
+        _, forward = self.server.post("/forward", {**TEXTBOOK, "network": network, "loss": "mse"})
+        self.wait(lambda d: self.loss() == forward["loss"], "the loss is not the tanh/mse network's")
+        self.click("step")
+        self.wait(lambda d: self.by_test_id("steps-taken").text == "1", "Step did not finish")
+        _, step = self.server.post("/step", {**TEXTBOOK, "network": network, "loss": "mse", "learningRate": 2})
+        self.assertEqual(self.exported()["network"], step["network"])
+        self.assertEqual(self.loss(), step["finalLoss"])
+
     def test_copy_as_curl_gives_the_same_answer(self):
         self.click("step")
         self.wait(lambda d: self.by_test_id("steps-taken").text == "1", "Step did not finish")
@@ -466,6 +481,21 @@ class V2Tests(PlaygroundCase):
         _, two = self.server.post("/step", {**TEXTBOOK, "network": one["network"], "loss": "half_sse",
                                             "learningRate": PAGE_LEARNING_RATE, "optimizer": one["optimizer"]})
         self.assertEqual(exported["network"], two["network"])
+        # Back to the textbook, then the export imported: the third step goes on from the state.
+        self.driver.find_element(By.ID, "reset").click()
+        self.wait(lambda d: self.by_test_id("steps-taken").text == "0", "Textbook did not reset")
+        self.assertEqual(Select(self.by_test_id("optimizer")).first_selected_option.get_attribute("value"), "sgd")
+        box = self.by_test_id("json")
+        box.clear()
+        box.send_keys(json.dumps(exported))
+        self.click("import")
+        self.wait(lambda d: Select(self.by_test_id("optimizer")).first_selected_option.get_attribute("value") == "adam",
+                  "the import did not bring the optimizer back")
+        self.click("step")
+        self.wait(lambda d: self.by_test_id("steps-taken").text == "1", "the step after the import")
+        _, three = self.server.post("/step", {**TEXTBOOK, "network": two["network"], "loss": "half_sse",
+                                              "learningRate": PAGE_LEARNING_RATE, "optimizer": two["optimizer"]})
+        self.assertEqual(self.exported(), {"network": three["network"], "optimizer": three["optimizer"]})
 
 
     @needs_v2("optimizer")
