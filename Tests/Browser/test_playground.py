@@ -399,6 +399,17 @@ class DataSetTests(PlaygroundCase):
         self.assertEqual(self.outside_the_diagram(), [], "drawn outside the diagram (cut off)")
         self.shot("xor-1280x800.png")
 
+    def test_the_data_sets_generator_is_splitmix64(self):
+        """The page's generator is /init's: SplitMix64, whose first outputs from seed 0 are
+        the reference implementation's (Vigna's splitmix64.c)."""
+        values = self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('/playground/datasets.js').then(m => {
+                const r = new m.SplitMix64(0);
+                done([r.next().toString(16), r.next().toString(16)]);
+            }, e => done(String(e)));""")
+        self.assertEqual(values, ["e220a8397b1dcdaf", "6e789e6aa1b965f4"])
+
     def test_every_data_set_draws(self):
         for kind in ("circle", "gaussians", "spiral"):
             Select(self.by_test_id("dataset")).select_by_value(kind)
