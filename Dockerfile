@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Backprop in a container: a release build with the Swift standard library (and Foundation)
-# linked statically, run on Debian 12 slim with only the shared C libraries the binary links.
+# linked statically, run on Debian 12 slim with only the shared C libraries the binary links, and
+# Debian's KaTeX for the playground's typesetting.
 # Not a development image: no toolchain, no shell tools beyond Debian's essentials and curl.
 #
 #   docker build -t backprop:latest .
@@ -49,10 +50,12 @@ FROM debian:bookworm-slim
 # curl is for HEALTHCHECK only: a real HTTP client that checks the status code and honours a
 # timeout, for a few MB more (libcurl4 and its libraries). (bash's /dev/tcp would avoid it but cannot time out or parse a
 # response properly; a --healthcheck mode in the server would test the binary, not the socket.)
+# libjs-katex (with fonts-katex, 2 MB of files): the playground at GET / typesets the chain rule
+# with it; the server reads it from /usr/share/javascript/katex, and without it the page shows text.
 # The user has a fixed numeric id so Kubernetes' runAsNonRoot can verify it (deploy/kubernetes.yaml).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libmicrohttpd12 libopenblas0-pthread libmimalloc2.0 libstdc++6 libgcc-s1 curl \
+        libmicrohttpd12 libopenblas0-pthread libmimalloc2.0 libstdc++6 libgcc-s1 curl libjs-katex \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin backprop

@@ -2,7 +2,7 @@
 // Backprop: an HTTP JSON service that does backpropagation for anyone who asks.
 //
 // Dependencies point one way:
-//   backprop-server → BackpropAPI → {Backprop, ExplanationText, MicroHTTP, JSONCodec};
+//   backprop-server → BackpropAPI → {Backprop, ExplanationText, MicroHTTP, JSONCodec, Playground};
 //   ExplanationText → Backprop; MicroHTTP → CMicroHTTPD;
 //   Backprop → CBLAS (large matrix products only).
 // The core (Backprop) has no Foundation and no HTTP; its one C dependency is BLAS, behind Matrix.swift.
@@ -36,9 +36,11 @@ let package = Package(
         .target(name: "ExplanationText", dependencies: ["Backprop"]),
         .target(name: "JSONCodec"),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"]),
+        // The playground's page, scripts and styles (GET /), embedded in the binary at build time.
+        .target(name: "Playground", resources: [.embedInCode("page")]),
         .target(
             name: "BackpropAPI",
-            dependencies: ["Backprop", "ExplanationText", "JSONCodec", "MicroHTTP"],
+            dependencies: ["Backprop", "ExplanationText", "JSONCodec", "MicroHTTP", "Playground"],
             // Resources/openapi.yaml is a link to the repository's openapi.yaml.
             resources: [.embedInCode("Resources/openapi.yaml")]
         ),

@@ -3,8 +3,11 @@
 # Needs root (or sudo) on Debian 12 with Swift already installed; idempotent and quiet when all is there.
 set -euo pipefail
 
-packages=(libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config)
-[ "${1:-}" = "--test" ] && packages+=(wrk nginx-light curl python3-venv)
+# libjs-katex: the playground's math typesetting, served by the server from /usr/share/javascript/katex.
+packages=(libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config libjs-katex)
+# chromium and chromium-driver (same version, Debian's): the playground's browser tests;
+# fonts-dejavu-core: the page's font, so that screenshots look as they do on a desktop.
+[ "${1:-}" = "--test" ] && packages+=(wrk nginx-light curl python3-venv chromium chromium-driver fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,7 +5,8 @@
 #   3. the README's curl examples, run verbatim against a live server
 #   4. schemathesis: the live server conforms to openapi.yaml (--checks all)
 #   5. scale-out: two instances behind nginx serve as one
-#   6. the Swift suites again under AddressSanitizer and ThreadSanitizer, and 30 s of libFuzzer
+#   6. the playground (GET /) in Debian's chromium, driven by Selenium; screenshots in .build/screenshots
+#   7. the Swift suites again under AddressSanitizer and ThreadSanitizer, and 30 s of libFuzzer
 #      (the rest of the hardening campaign, load and timing figures, is scripts/hardening.sh)
 # Installs what it needs (Debian packages, a Python venv under .build/) on first use.
 set -euo pipefail
@@ -23,7 +24,7 @@ step "python tools"
 venv=.build/venv
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis>=4,<5" openapi-spec-validator jsonschema pyyaml
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis>=4,<5" openapi-spec-validator jsonschema pyyaml "selenium>=4.20,<5"
 fi
 
 step "openapi.yaml"
@@ -41,8 +42,12 @@ scripts/schemathesis.sh "$server"
 step "scale-out"
 scripts/scale-out.sh "$server"
 
+step "playground in a browser"
+# Every test, the v2 ones (bias in /explain, optimizers, mini-batches, validation) included.
+BROWSER_V2=1 scripts/browser-tests.sh "$server"
+
 step "sanitizers and fuzzing"
 HARDENING_FUZZ_SECONDS=30 scripts/hardening.sh --only sanitizers,fuzz
 
 echo
-echo "test.sh: 6 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out, hardening
+echo "test.sh: 7 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out, browser, hardening

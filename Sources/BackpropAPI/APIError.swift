@@ -138,7 +138,7 @@ extension APIError {
     }
 
     static func notFound(_ path: String) -> APIError {
-        APIError(status: 404, title: "Not Found", detail: "No route \(path). Routes: \(Route.allCases.map(\.path).joined(separator: ", ")).")
+        APIError(status: 404, title: "Not Found", detail: "No route \(path). Routes: \(Route.apiRoutes.map(\.path).joined(separator: ", ")).")
     }
 
     static func methodNotAllowed(_ method: String, _ route: Route) -> APIError {

@@ -95,6 +95,9 @@ public struct BackpropService: HTTPHandler {
         case .initialize: return .plan(try read(request) { b throws(APIError) in try Handlers.initialize(&b, configuration) })
         case .healthz: return .answer(json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1))))
         case .openapi: return .answer(HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes))
+        case .playground: return .answer(StaticFiles.page())
+        case .playgroundFile: return .answer(try StaticFiles.playgroundFile(request.path))
+        case .katex, .katexFont: return .answer(try StaticFiles.katex(request.path, directory: configuration.katexDirectory))
         }
     }
 

@@ -10,6 +10,12 @@ public enum Route: String, CaseIterable, Sendable {
     case initialize = "init"
     case healthz
     case openapi
+    // The playground (issue 15): the page at /, its own files, and Debian's KaTeX with its fonts.
+    // The file routes' paths are openapi.yaml's templates; a request matches them by prefix.
+    case playground
+    case playgroundFile
+    case katex
+    case katexFont
 
     public var path: String {
         switch self {
@@ -20,6 +26,10 @@ public enum Route: String, CaseIterable, Sendable {
         case .initialize: "/init"
         case .healthz: "/healthz"
         case .openapi: "/openapi.yaml"
+        case .playground: "/"
+        case .playgroundFile: "/playground/{file}"
+        case .katex: "/katex/{file}"
+        case .katexFont: "/katex/fonts/{file}"
         }
     }
 
@@ -27,14 +37,35 @@ public enum Route: String, CaseIterable, Sendable {
     public var allowedMethods: [String] {
         switch self {
         case .forward, .gradients, .step, .explain, .initialize: ["POST", "OPTIONS"]
-        case .healthz, .openapi: ["GET", "HEAD", "OPTIONS"]
+        case .healthz, .openapi, .playground, .playgroundFile, .katex, .katexFont: ["GET", "HEAD", "OPTIONS"]
         }
     }
 
-    /// The route at a path: exact matches of `path` only, no prefixes.
+    /// The routes of the API proper, as a 404 lists them: the playground's are for browsers, and
+    /// leaving them out keeps the 404 answer what it was before the playground.
+    public static let apiRoutes = allCases.filter { !$0.isPlayground }
+
+    /// A route of the playground: the page, its files, KaTeX.
+    public var isPlayground: Bool {
+        switch self {
+        case .playground, .playgroundFile, .katex, .katexFont: true
+        case .forward, .gradients, .step, .explain, .initialize, .healthz, .openapi: false
+        }
+    }
+
+    /// The route at a path: exact matches of `path`, and for the file routes any path under their
+    /// folder (which file, if any, is the file route's answer to give).
     public init?(path: String) {
-        guard let route = Route.byPath[path] else { return nil }
+        guard let route = Route.byPath[path] ?? Route.fileRoute(path) else { return nil }
         self = route
+    }
+
+    /// The file route whose folder holds `path` (the deepest: /katex/fonts/ before /katex/).
+    private static func fileRoute(_ path: String) -> Route? {
+        if path.hasPrefix("/playground/") { return .playgroundFile }
+        if path.hasPrefix("/katex/fonts/") { return .katexFont }
+        if path.hasPrefix("/katex/") { return .katex }
+        return nil
     }
 
     private static let byPath = Dictionary(uniqueKeysWithValues: allCases.map { ($0.path, $0) })

@@ -15,6 +15,8 @@ public struct ServiceConfiguration: Sendable {
     public var maxJSONDepth: Int
     /// Where the service writes a line worth an operator's attention (default: nowhere).
     public var log: @Sendable (String) -> Void
+    /// Where Debian's libjs-katex installed KaTeX, served to the playground under /katex/.
+    public var katexDirectory = "/usr/share/javascript/katex"
 
     public init(limits: Limits = .default, corsOrigins: [String] = [], maxJSONDepth: Int = 32,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {

@@ -12,7 +12,8 @@ struct ServerCommand: ParsableCommand {
         commandName: "backprop-server",
         abstract: "Backpropagation over HTTP: send a network with inputs and targets, get every quantity of the backward pass.",
         discussion: """
-            Routes: POST /forward, /gradients, /step, /explain, /init; GET /healthz, /openapi.yaml.
+            Routes: POST /forward, /gradients, /step, /explain, /init; GET /healthz, /openapi.yaml, and
+            the playground at GET / (open http://HOST:PORT/ in a browser).
             Every option can also be set by an environment variable, named after the option:
             BACKPROP_HOST, BACKPROP_PORT, BACKPROP_THREADS, BACKPROP_MAX_BODY_BYTES, … (the command
             line wins). Prints "listening on http://HOST:PORT" once ready; logs go to standard error.
@@ -65,6 +66,9 @@ struct ServerCommand: ParsableCommand {
     @Flag(help: "Do not log one line per request to standard error. [env BACKPROP_QUIET=1]")
     var quiet = false
 
+    @Option(help: "Directory of Debian's libjs-katex, served to the playground at /katex/. Default /usr/share/javascript/katex. [env BACKPROP_KATEX_DIRECTORY]")
+    var katexDirectory: String?
+
     func run() throws {
         let env = Environment()
         // ServerConfiguration's defaults, except threads (twice the cores) and the thread model.
@@ -111,7 +115,9 @@ struct ServerCommand: ParsableCommand {
         // One BLAS thread per request: requests already run on every core.
         BLAS.configure(threads: 1)
 
-        let service = BackpropService(configuration: ServiceConfiguration(limits: limits, corsOrigins: origins, log: logLine))
+        var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins, log: logLine)
+        serviceConfiguration.katexDirectory = katexDirectory ?? env.string("BACKPROP_KATEX_DIRECTORY") ?? serviceConfiguration.katexDirectory
+        let service = BackpropService(configuration: serviceConfiguration)
         let server = HTTPServer(configuration: http, handler: service)
         let boundPort: Int
         do {
