@@ -1,9 +1,11 @@
 // The one error type of the API edge, and its one body: application/problem+json (RFC 9457) with
-// JSON Pointers into the request. Every failure of every route becomes one of these; a 5xx is a bug.
+// JSON Pointers into the request. Every failure of every route becomes one of these; a 5xx is a bug,
+// except the 503 of a server shedding load (`overloaded`).
 // Not where errors are detected: the wire decoder and the core do that.
 
 import Backprop
 import JSONCodec
+import MicroHTTP
 
 /// A failed request: status, RFC 9457 fields, and the fields to fix.
 public struct APIError: Error, Sendable {
@@ -38,6 +40,7 @@ enum ProblemType {
     static let shapeMismatch = "urn:backprop:problem:shape-mismatch"
     static let limitExceeded = "urn:backprop:problem:limit-exceeded"
     static let nonFinite = "urn:backprop:problem:non-finite"
+    static let overloaded = "urn:backprop:problem:overloaded"
 }
 
 extension APIError {
@@ -106,6 +109,18 @@ extension APIError {
     static func bodyTooLarge(limit: Int) -> APIError {
         APIError(status: 413, title: "Content Too Large",
                  detail: "The body is larger than this server accepts (\(limit) bytes; see --max-body-bytes).")
+    }
+
+    /// 503: the server will not serve the request now (MicroHTTP's admission), with Retry-After.
+    static func overloaded(_ reason: OverloadReason, retryAfterSeconds: Int) -> APIError {
+        let why = switch reason {
+        case .memory: "Requests in flight hold the server's memory budget (--max-memory), and this one does not fit now"
+        case .queueFull: "Every worker is busy and the queue of waiting requests is full"
+        case .shuttingDown: "The server is shutting down"
+        }
+        return APIError(status: 503, type: ProblemType.overloaded, title: "Service Unavailable",
+                        detail: "\(why); retry after \(retryAfterSeconds) s.",
+                        headers: [("Retry-After", "\(retryAfterSeconds)")])
     }
 
     /// The problem+json body.

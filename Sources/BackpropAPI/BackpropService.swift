@@ -1,6 +1,7 @@
 // The service as an HTTP handler: a request value in, a response value out. Routes, CORS and
 // error mapping live here; each route's work is one function in Handlers.swift. Runs on the HTTP
-// server's threads and keeps no state between requests.
+// server's threads and keeps no state between requests. How a request is split into `prepare`
+// and a computation is, for now, ProvisionalPrepare.swift.
 
 import Backprop
 import JSONCodec
@@ -10,22 +11,10 @@ import MicroHTTP
 public struct BackpropService: HTTPHandler {
     public let configuration: ServiceConfiguration
     let cors: CORSPolicy
-    /// `configuration` with the limits of a quick answer (`respondIfQuick`).
-    let quickConfiguration: ServiceConfiguration
-
-    /// Bodies up to this size are tried quickly; a larger one takes a while to parse alone
-    /// (3 MB ≈ 5 ms) and goes to a thread of its own at once.
-    static let quickBodyBytes = 64 << 10
 
     public init(configuration: ServiceConfiguration = .init()) {
         self.configuration = configuration
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
-        var quick = configuration
-        // About 0.2 ms: the work unit is about a nanosecond (Limits.maxWork), and /init's cost
-        // is its parameters, each drawn once.
-        quick.limits.maxWork = min(quick.limits.maxWork, 200_000)
-        quick.limits.maxParameters = min(quick.limits.maxParameters, 50_000)
-        quickConfiguration = quick
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -38,36 +27,27 @@ public struct BackpropService: HTTPHandler {
         return withCORS(response, for: request)
     }
 
-    /// The answer under the quick limits, or nil when the request exceeds them and so may take
-    /// long (the server then calls `respond(to:)` on a thread of its own). The limits only
-    /// decide: every answer given here is the one `respond(to:)` gives, because a request
-    /// within the quick limits is within the configured ones, and a limit error from the quick
-    /// limits is never sent (the full path reports the configured limits, if any is exceeded).
-    public func respondIfQuick(to request: HTTPRequest) -> HTTPResponse? {
-        guard request.body.count <= Self.quickBodyBytes else { return nil }
-        let response: HTTPResponse
-        do {
-            response = try route(request, quickConfiguration)
-        } catch where error.type == ProblemType.limitExceeded {
-            return nil
-        } catch {
-            response = problem(error)
-        }
-        return withCORS(response, for: request)
-    }
-
     public func bodyTooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         withCORS(problem(.bodyTooLarge(limit: limit)), for: request)
     }
 
-    private func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+    public func overloaded(_ request: HTTPRequest, reason: OverloadReason, retryAfterSeconds: Int) -> HTTPResponse {
+        withCORS(problem(.overloaded(reason, retryAfterSeconds: retryAfterSeconds)), for: request)
+    }
+
+    /// The route's path for a known route, `unknown` for any other path.
+    public func routeLabel(for request: HTTPRequest) -> String {
+        Route(path: request.path)?.path ?? "unknown"
+    }
+
+    func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
         var response = response
         response.headers.append(contentsOf: cors.headers(for: request))
         return response
     }
 
     /// The route table, as one exhaustive switch.
-    private func route(_ request: HTTPRequest, _ configuration: ServiceConfiguration) throws(APIError) -> HTTPResponse {
+    func route(_ request: HTTPRequest, _ configuration: ServiceConfiguration) throws(APIError) -> HTTPResponse {
         guard let route = Route(path: request.path) else { throw .notFound(request.path) }
         if request.method == "OPTIONS" { return cors.preflight(request, route: route) }
         guard route.allowedMethods.contains(request.method) else { throw .methodNotAllowed(request.method, route) }
@@ -80,6 +60,9 @@ public struct BackpropService: HTTPHandler {
         case .initialize: return json(try Handlers.initialize(try body(request), configuration))
         case .healthz: return json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1)))
         case .openapi: return HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes)
+        case .metrics:
+            return HTTPResponse(status: 200, headers: [("Content-Type", ServerMetrics.contentType)],
+                                body: request.metrics?.prometheusText() ?? [])
         }
     }
 
@@ -102,7 +85,7 @@ public struct BackpropService: HTTPHandler {
         HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
     }
 
-    private func problem(_ e: APIError) -> HTTPResponse {
+    func problem(_ e: APIError) -> HTTPResponse {
         HTTPResponse(status: e.status, headers: [("Content-Type", "application/problem+json")] + e.headers, body: e.body)
     }
 }

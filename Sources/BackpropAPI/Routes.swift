@@ -10,6 +10,7 @@ public enum Route: String, CaseIterable, Sendable {
     case initialize = "init"
     case healthz
     case openapi
+    case metrics
 
     public var path: String {
         switch self {
@@ -20,6 +21,7 @@ public enum Route: String, CaseIterable, Sendable {
         case .initialize: "/init"
         case .healthz: "/healthz"
         case .openapi: "/openapi.yaml"
+        case .metrics: "/metrics"
         }
     }
 
@@ -27,7 +29,7 @@ public enum Route: String, CaseIterable, Sendable {
     public var allowedMethods: [String] {
         switch self {
         case .forward, .gradients, .step, .explain, .initialize: ["POST", "OPTIONS"]
-        case .healthz, .openapi: ["GET", "HEAD", "OPTIONS"]
+        case .healthz, .openapi, .metrics: ["GET", "HEAD", "OPTIONS"]
         }
     }
 
