@@ -18,6 +18,8 @@ struct SchedulerState: Sendable {
     var suspended = 0
     /// Set at the end of the drain: nothing waits any more, workers leave once `ready` is empty.
     var closed = false
+    /// Computations ever put in `ready`: when it grows, the workers are woken.
+    var enqueued = 0
 
     var queued: Int { ledger.waitingCount + ready.count }
 }
@@ -61,7 +63,7 @@ final class Scheduler: Sendable {
         guard bytes > 0 else { return .granted }
         var resumes: [ClientConnection] = []
         defer { resume(resumes) }
-        return state.update { s in
+        return locked { s in
             defer { publish(s) }
             var parked: ParkedRequest?
             let decision = s.ledger.request(
@@ -83,7 +85,7 @@ final class Scheduler: Sendable {
     /// could hold up the waiters ahead of it.
     func growBody(holding held: Int, to wanted: Int, on connection: OpaquePointer) -> Bool {
         guard wanted > held else { return true }
-        return state.update { s in
+        return locked { s in
             defer { publish(s) }
             let decision = s.ledger.request(
                 wanted - held, holding: held, priority: .computation,
@@ -101,7 +103,7 @@ final class Scheduler: Sendable {
         let work = max(0, computation.cost.work)
         var resumes: [ClientConnection] = []
         defer { resume(resumes) }
-        return state.update { s in
+        return locked { s in
             defer { publish(s) }
             if wanted < held {
                 resumes += grant(s.ledger.release(held - wanted), &s)
@@ -128,6 +130,7 @@ final class Scheduler: Sendable {
             let parked = ParkedRequest(
                 connection: ClientConnection(connection), computation: computation, holding: wanted, wanted: wanted)
             s.ready.append(parked)
+            s.enqueued += 1
             s.queuedWork += work
             s.suspended += 1
             return .parked(parked)
@@ -158,7 +161,7 @@ final class Scheduler: Sendable {
     func release(_ bytes: Int) {
         guard bytes > 0 else { return }
         var resumes: [ClientConnection] = []
-        state.update { s in
+        locked { s in
             resumes = grant(s.ledger.release(bytes), &s)
             publish(s)
         }
@@ -185,7 +188,7 @@ final class Scheduler: Sendable {
     /// A worker is done with `job`: hands the outcome to its connection.
     func finish(_ job: ParkedRequest, with outcome: ParkedRequest.Outcome) {
         var resumes: [ClientConnection] = []
-        state.update { s in
+        locked { s in
             s.runningWork -= job.work
             s.running -= 1
             decide(job, outcome, &resumes)
@@ -200,7 +203,7 @@ final class Scheduler: Sendable {
     /// from now on, and workers leave once they have finished what they are running.
     func close() {
         var resumes: [ClientConnection] = []
-        state.update { s in
+        locked { s in
             s.closed = true
             let everything = s.ledger.remove { _ in true }.removed + s.ready
             s.ready = []
@@ -227,6 +230,22 @@ final class Scheduler: Sendable {
 
     // MARK: Under the lock
 
+    /// Runs `body` under the lock, then wakes the waiters if they have something to see: a new
+    /// computation (workers), or anything at all once closed (workers leaving, `waitUntilIdle`).
+    /// Not otherwise: a waiter woken for nothing costs two context switches, which showed as
+    /// requests completing late after their answer (on two cores, often in the waker's slice).
+    private func locked<Result>(_ body: (inout SchedulerState) -> Result) -> Result {
+        var wake = false
+        let result = state.withLock { s in
+            let enqueued = s.enqueued
+            let result = body(&s)
+            wake = s.enqueued != enqueued || s.closed
+            return result
+        }
+        if wake { state.broadcast() }
+        return result
+    }
+
     /// Grants from the ledger: a body is read, a computation joins the ready queue (a client
     /// that has left gets neither).
     private func grant(_ granted: [ParkedRequest], _ s: inout SchedulerState) -> [ClientConnection] {
@@ -240,6 +259,7 @@ final class Scheduler: Sendable {
                 decide(parked, .readBody, &resumes)
             } else {
                 s.ready.append(parked)
+                s.enqueued += 1
             }
         }
         return resumes
@@ -306,6 +326,6 @@ final class Scheduler: Sendable {
     private func resume(_ connections: [ClientConnection]) {
         guard !connections.isEmpty else { return }
         for connection in connections { connection.resume() }
-        state.update { s in s.suspended -= connections.count }
+        locked { s in s.suspended -= connections.count }
     }
 }

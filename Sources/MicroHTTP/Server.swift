@@ -68,7 +68,8 @@ public final class HTTPServer: Sendable {
         }
         stop(running)
         if listenSocket >= 0 { close(listenSocket) }  // after quiesce it is ours to close
-        lifecycle.update { $0 = .stopped(drained: drained) }
+        lifecycle.withLock { $0 = .stopped(drained: drained) }
+        lifecycle.broadcast()
         return drained
     }
 

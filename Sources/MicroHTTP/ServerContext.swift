@@ -41,6 +41,9 @@ final class ServerContext: Sendable {
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out, or the
     /// daemon stopped). Balances `beginRequest`, and gives its memory back to the budget.
     func endRequest(_ pointer: UnsafeMutableRawPointer) {
+        // The count first: the client may already have the answer and be asking /healthz, which
+        // should not see this request as still in flight for longer than it must.
+        let left = metrics.inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
         let state = RequestState.at(pointer)
         var reserved = state.pointee.reserved
         if case .parked(let parked) = state.pointee.phase {
@@ -48,9 +51,9 @@ final class ServerContext: Sendable {
         }
         RequestState.release(pointer)
         scheduler.release(reserved)
-        let left = metrics.inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
         if left == 0 && draining.load(ordering: .sequentiallyConsistent) {
-            drained.update { _ in }
+            drained.withLock { _ in }  // so that a waiter is either asleep or sees the count
+            drained.broadcast()
         }
     }
 
