@@ -3,18 +3,20 @@
 # answers 200 and then 1200 requests on one keep-alive connection, and the difference of the two
 # totals over 1000 is the per-request cost (startup and shutdown cancel out). Deterministic, so it
 # measures a change on a noisy machine where wall-clock rates cannot (README, "Performance").
-# Usage: scripts/request-instructions.sh [BODY.json]   (default ../shared/bench/peer/small.json)
+# Usage: scripts/request-instructions.sh [BODY.json [SERVER_ARGS...]]
+#   (default ../shared/bench/peer/small.json; e.g. `... small.json --connection-memory 8192`)
 # Builds a release server with -gnone (valgrind cannot read Swift 6.3's debug info) in .build-cg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 body="${1:-../shared/bench/peer/small.json}"
+shift || true
 command -v valgrind >/dev/null || apt-get install -y -q valgrind >&2
 swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
 server=.build-cg/release/backprop-server
 out=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for n in 200 1200; do
-  valgrind --tool=callgrind --callgrind-out-file="$out/cg.$n" "$server" --port "$port" --quiet 2>"$out/err.$n" >/dev/null &
+  valgrind --tool=callgrind --callgrind-out-file="$out/cg.$n" "$server" --port "$port" --quiet "$@" 2>"$out/err.$n" >/dev/null &
   pid=$!
   python3 - "$n" "$port" "$body" <<'PY'
 import http.client, socket, sys, time

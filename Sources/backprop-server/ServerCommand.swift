@@ -38,7 +38,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Requests that may wait for memory or a worker at once; more get 503. Default 32. [env BACKPROP_MAX_QUEUE]")
     var maxQueue: Int?
 
-    @Option(help: "Largest response a request may ask for, in bytes (suffixes allowed); larger get 422. Default 67108864 (64 MiB). [env BACKPROP_MAX_RESPONSE_BYTES]")
+    @Option(help: "Largest response a request may ask for, in bytes (suffixes allowed). Default 67108864 (64 MiB). [env BACKPROP_MAX_RESPONSE_BYTES]")
     var maxResponseBytes: String?
 
     @Option(help: "Largest request body in bytes; larger ones get 413. Default 33554432 (32 MiB). [env BACKPROP_MAX_BODY_BYTES]")
@@ -58,6 +58,9 @@ struct ServerCommand: ParsableCommand {
 
     @Option(help: "Origin allowed to call from a browser (repeat the option, or comma-separate in the environment); * allows any. Default none. [env BACKPROP_CORS_ORIGIN]")
     var corsOrigin: [String] = []
+
+    @Option(help: "libmicrohttpd's memory per connection, in bytes: it holds a request's head (a larger head gets 431) and the read buffer. Default 32768. [env BACKPROP_CONNECTION_MEMORY]")
+    var connectionMemory: String?
 
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int?
@@ -90,6 +93,7 @@ struct ServerCommand: ParsableCommand {
         http.maxMemoryBytes = try checked("max-memory", ByteCount.parse(option: "max-memory", maxMemory ?? env.string("BACKPROP_MAX_MEMORY")) ?? http.maxMemoryBytes, (1 << 20)...Int.max)
         http.maxQueue = try checked("max-queue", maxQueue ?? env.int("BACKPROP_MAX_QUEUE") ?? http.maxQueue, 0...100_000)
         http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? http.maxBodyBytes, 1...(1 << 40))
+        http.connectionMemoryBytes = try checked("connection-memory", ByteCount.parse(option: "connection-memory", connectionMemory ?? env.string("BACKPROP_CONNECTION_MEMORY")) ?? http.connectionMemoryBytes, 4096...(16 << 20))
         http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? http.connectionTimeoutSeconds, 1...86_400)
         http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? http.connectionLimit, 1...100_000)
         http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? http.perIPConnectionLimit, 1...100_000)
