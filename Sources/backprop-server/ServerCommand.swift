@@ -59,7 +59,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Origin allowed to call from a browser (repeat the option, or comma-separate in the environment); * allows any. Default none. [env BACKPROP_CORS_ORIGIN]")
     var corsOrigin: [String] = []
 
-    @Option(help: "libmicrohttpd's memory per connection, in bytes: it holds a request's head (a larger head gets 431) and the read buffer. Default 32768. [env BACKPROP_CONNECTION_MEMORY]")
+    @Option(help: "libmicrohttpd's memory per connection, in bytes: it holds a request's head (a head over about 14 KB gets 431 at the default) and the read buffer; libmicrohttpd clears it for every request. Default 16384. [env BACKPROP_CONNECTION_MEMORY]")
     var connectionMemory: String?
 
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")

@@ -54,8 +54,10 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.body, self.deadline = port, body, deadline
         self.status, self.headers, self.data, self.error, self.sent = None, {}, b"", None, 0
+        self.seconds = None  # from connecting to the whole answer
 
     def run(self):
+        started = time.monotonic()
         try:
             s = connect(self.port, timeout=max(1.0, self.deadline - time.monotonic()))
             s.sendall(head("POST", "/gradients", len(self.body)))
@@ -73,6 +75,7 @@ class Client(threading.Thread):
                 elif time.monotonic() >= self.deadline:
                     raise TimeoutError("no progress before the deadline")
             self.status, self.headers, self.data = read_full(s)
+            self.seconds = time.monotonic() - started
             s.close()
         except (OSError, ValueError) as e:
             self.error = f"{type(e).__name__}: {e}"
@@ -204,6 +207,10 @@ def part_flood(binary, extra):
     unread = sum(1 for c in clients if c.status == 503 and c.sent < len(body))
     log(f"  answers in {flood_s:.1f} s: {dict(sorted(statuses.items(), key=str))}; "
         f"{unread} of the 503s came before the body was sent")
+    for code in (200, 503):
+        times = sorted(c.seconds for c in clients if c.status == code and c.seconds is not None)
+        if times:
+            log(f"  time to a {code}: median {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
     log(f"  resident memory: {idle_mb:.0f} MB idle, peak {hwm_mb:.0f} MB (VmHWM; sampled max {watch.rss_mb:.0f} MB); "
         f"budget {budget / 2**20:.0f} MiB + margin {MARGIN_MB:.0f} MB")
     log(f"  threads at most {watch.threads}; /healthz and /metrics slowest answer {watch.probe_s * 1000:.0f} ms, "
