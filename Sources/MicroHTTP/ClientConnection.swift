@@ -19,7 +19,7 @@ struct ClientConnection: @unchecked Sendable {
     }
 
     /// True when the client has closed the connection, reset it, or shut down its sending
-    /// side: poll(2) with a zero timeout, about 0.3 µs, that reads nothing. Bytes of a next
+    /// side: poll(2) with a zero timeout (0.4–0.6 µs measured), that reads nothing. Bytes of a next
     /// request already sent (pipelining) do not count as leaving.
     /// A client that half-closes after its request and still reads the answer counts as gone;
     /// HTTP clients do not do that (Go's server reads an early EOF the same way).
