@@ -17,6 +17,20 @@ import Testing
         ], keepAlive: keepAlive).utf8) + body
     }
 
+    /// One computation running on the only worker (`runningMs` long), and one queued behind it.
+    func runningAndQueued(
+        _ fixture: TestServer, runningMs: Int, queuedMs: Int = 0
+    ) throws -> (running: RawHTTPConnection, queued: RawHTTPConnection) {
+        let metrics = fixture.server.metrics
+        let running = try RawHTTPConnection(port: fixture.port)
+        try running.send(computation("/running", sleepMs: runningMs))
+        #expect(eventually { metrics.busyWorkers.load(ordering: .relaxed) == 1 })
+        let queued = try RawHTTPConnection(port: fixture.port)
+        try queued.send(computation("/queued", sleepMs: queuedMs))
+        #expect(eventually { metrics.requestsQueued == 1 })
+        return (running, queued)
+    }
+
     @Test func aSlowComputationDoesNotStallQuickRequests() throws {
         let fixture = try TestServer {
             $0.threads = 1  // one polling thread: anything blocking it would stall everyone
@@ -91,12 +105,7 @@ import Testing
         }
         defer { _ = fixture.server.shutdown(timeoutSeconds: 5) }
         let metrics = fixture.server.metrics
-        let running = try RawHTTPConnection(port: fixture.port)
-        try running.send(computation("/running", sleepMs: 500))
-        #expect(eventually { metrics.busyWorkers.load(ordering: .relaxed) == 1 })
-        let queued = try RawHTTPConnection(port: fixture.port)
-        try queued.send(computation("/queued", sleepMs: 0))
-        #expect(eventually { metrics.requestsQueued == 1 })
+        let (running, queued) = try runningAndQueued(fixture, runningMs: 500)
 
         let refused = try RawHTTP.exchange(port: fixture.port, "POST", "/refused", headers: [("X-Work", "1000000000")])
         #expect(refused.status == 503)
@@ -193,12 +202,7 @@ import Testing
         let fixture = try TestServer { $0.workers = 1 }
         defer { _ = fixture.server.shutdown(timeoutSeconds: 5) }
         let metrics = fixture.server.metrics
-        let running = try RawHTTPConnection(port: fixture.port)
-        try running.send(computation("/running", sleepMs: 300))
-        #expect(eventually { metrics.busyWorkers.load(ordering: .relaxed) == 1 })
-        let leaving = try RawHTTPConnection(port: fixture.port)
-        try leaving.send(computation("/leaving", sleepMs: 0))
-        #expect(eventually { metrics.requestsQueued == 1 })
+        let (running, leaving) = try runningAndQueued(fixture, runningMs: 300)
         leaving.close()
 
         #expect(try running.readResponse().status == 200)
@@ -209,12 +213,7 @@ import Testing
 
     @Test func shutdownAnswersWhatWaitsWithinTheDeadline() throws {
         let fixture = try TestServer { $0.workers = 1 }
-        let running = try RawHTTPConnection(port: fixture.port)
-        try running.send(computation("/running", sleepMs: 200))
-        #expect(eventually { fixture.server.metrics.busyWorkers.load(ordering: .relaxed) == 1 })
-        let queued = try RawHTTPConnection(port: fixture.port)
-        try queued.send(computation("/queued", sleepMs: 200))
-        #expect(eventually { fixture.server.metrics.requestsQueued == 1 })
+        let (running, queued) = try runningAndQueued(fixture, runningMs: 200, queuedMs: 200)
 
         #expect(fixture.server.shutdown(timeoutSeconds: 10) == true)
         #expect(try running.readResponse().status == 200)
@@ -224,12 +223,7 @@ import Testing
 
     @Test func pastTheDeadlineWhatWaitsGets503AndWhatRunsFinishes() throws {
         let fixture = try TestServer { $0.workers = 1 }
-        let running = try RawHTTPConnection(port: fixture.port)
-        try running.send(computation("/running", sleepMs: 600))
-        #expect(eventually { fixture.server.metrics.busyWorkers.load(ordering: .relaxed) == 1 })
-        let queued = try RawHTTPConnection(port: fixture.port)
-        try queued.send(computation("/queued", sleepMs: 0))
-        #expect(eventually { fixture.server.metrics.requestsQueued == 1 })
+        let (running, queued) = try runningAndQueued(fixture, runningMs: 600)
 
         #expect(fixture.server.shutdown(timeoutSeconds: 0.1) == false)
         #expect(try running.readResponse().status == 200)

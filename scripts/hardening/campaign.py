@@ -114,6 +114,12 @@ def head(method, path, length=None, keep_alive=False, extra=()):
 
 def read_response(s):
     """One response: (status, body bytes). Raises on a close before the response is complete."""
+    status, _, body = read_response_with_headers(s)
+    return status, body
+
+
+def read_response_with_headers(s):
+    """One response: (status, {lowercased name: value}, body bytes)."""
     buf = b""
     while b"\r\n\r\n" not in buf:
         chunk = s.recv(65536)
@@ -123,11 +129,11 @@ def read_response(s):
     head_bytes, rest = buf.split(b"\r\n\r\n", 1)
     lines = head_bytes.decode(errors="replace").split("\r\n")
     status = int(lines[0].split()[1])
-    length = None
+    headers = {}
     for line in lines[1:]:
         k, _, v = line.partition(":")
-        if k.strip().lower() == "content-length":
-            length = int(v.strip())
+        headers[k.strip().lower()] = v.strip()
+    length = int(headers["content-length"]) if "content-length" in headers else None
     body = bytearray(rest)  # appending to bytes would copy it all per chunk: seconds for 30 MB
     if length is None:
         while True:
@@ -135,13 +141,13 @@ def read_response(s):
             if not chunk:
                 break
             body += chunk
-        return status, bytes(body)
+        return status, headers, bytes(body)
     while len(body) < length:
         chunk = s.recv(max(65536, length - len(body)))
         if not chunk:
             raise ConnectionError(f"closed after {len(body)} of {length} body bytes")
         body += chunk
-    return status, bytes(body[:length])
+    return status, headers, bytes(body[:length])
 
 
 def request(port, method, path, body=b"", src="127.0.0.1", timeout=10):

@@ -19,7 +19,7 @@ Every loop is bounded in time (FLOOD_SECONDS, 240, for the whole flood)."""
 import json, os, random, re, select, socket, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from campaign import WORK, Server, connect, head, log, read_response, request, small_body  # noqa: E402
+from campaign import WORK, Server, connect, head, log, read_response_with_headers, request, small_body  # noqa: E402
 
 CLIENTS = int(os.environ.get("FLOOD_CLIENTS", 64))
 MARGIN_MB = float(os.environ.get("FLOOD_MARGIN_MB", 96))
@@ -74,36 +74,11 @@ class Client(threading.Thread):
                         early = True  # closed while we sent: its answer may be waiting
                 elif time.monotonic() >= self.deadline:
                     raise TimeoutError("no progress before the deadline")
-            self.status, self.headers, self.data = read_full(s)
+            self.status, self.headers, self.data = read_response_with_headers(s)
             self.seconds = time.monotonic() - started
             s.close()
         except (OSError, ValueError) as e:
             self.error = f"{type(e).__name__}: {e}"
-
-
-def read_full(s):
-    """(status, lowercased headers, body) of one response."""
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        chunk = s.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed before the response head")
-        buf += chunk
-    head_bytes, rest = buf.split(b"\r\n\r\n", 1)
-    lines = head_bytes.decode(errors="replace").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        headers[k.strip().lower()] = v.strip()
-    length = int(headers.get("content-length", "0"))
-    body = bytearray(rest)  # appending to bytes would copy it all per chunk: seconds for 30 MB
-    while len(body) < length:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            raise ConnectionError(f"closed after {len(body)} of {length} body bytes")
-        body += chunk
-    return status, headers, bytes(body[:length])
 
 
 class Watch(threading.Thread):
