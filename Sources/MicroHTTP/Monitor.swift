@@ -71,7 +71,11 @@ final class Monitor<Value: Sendable>: @unchecked Sendable {
     /// Wakes every waiter, which then re-checks its condition. Call it after changing the value
     /// under the lock in a way a waiter may be waiting for; not after other changes, since every
     /// waiter woken for nothing costs two context switches (on two cores, often the waker's slice).
+    /// Takes the lock to do so: a waiter is then either asleep or has yet to check, and
+    /// ThreadSanitizer sees every access to the monitor under its mutex.
     func broadcast() {
+        pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
     }
 }

@@ -28,7 +28,7 @@ extension ServerMetrics {
         }
 
         gauge(&out, "backprop_requests_in_flight",
-              "Requests between their first line and their completion, uploads and this scrape included.",
+              "Requests between their first line and their answer, uploads, waits and this scrape included.",
               inFlight.load(ordering: .relaxed))
         gauge(&out, "backprop_requests_queued", "Requests waiting for memory or for a worker.",
               queued.load(ordering: .relaxed))

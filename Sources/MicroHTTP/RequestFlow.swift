@@ -197,6 +197,10 @@ extension ServerContext {
         _ response: HTTPResponse, _ state: inout RequestState, _ connection: OpaquePointer
     ) -> MHD_Result {
         state.phase = .answered
+        if !state.countedOut {
+            state.countedOut = true
+            metrics.inFlight.wrappingSubtract(1, ordering: .relaxed)
+        }
         var response = response
         if !(200...599).contains(response.status) {
             // 1xx and out-of-range codes would break the exchange; say so rather than send them.

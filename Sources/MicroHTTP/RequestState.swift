@@ -46,6 +46,9 @@ struct RequestState {
     var coveredBodyBytes = 0
     /// The body size announced by Content-Length, if any.
     var announcedBodyBytes: Int?
+    /// No longer in `metrics.inFlight`: answered (counted out then, not once MHD has sent the
+    /// answer, so that a client holding its answer never sees its request still in flight).
+    var countedOut = false
 
     init(rawURI: UnsafePointer<CChar>?) {
         arrival = .now

@@ -25,7 +25,7 @@ public final class HTTPServer: Sendable {
 
     /// Requests between their request line and completion (including uploads in progress).
     public var inFlightRequests: Int {
-        context.metrics.inFlight.load(ordering: .sequentiallyConsistent)
+        context.open.load(ordering: .sequentiallyConsistent)
     }
 
     /// The server's counters, as GET /metrics shows them.
@@ -169,9 +169,9 @@ extension HTTPServer {
     fileprivate func waitUntilNoRequestsInFlight(deadline: ContinuousClock.Instant) -> Bool {
         context.draining.store(true, ordering: .sequentiallyConsistent)
         defer { context.draining.store(false, ordering: .sequentiallyConsistent) }
-        let inFlight = context.metrics
+        let context = context
         return context.drained.wait(
-            until: { _ in inFlight.inFlight.load(ordering: .sequentiallyConsistent) == 0 },
+            until: { _ in context.open.load(ordering: .sequentiallyConsistent) == 0 },
             deadline: deadline) { _ in true } ?? false
     }
 

@@ -10,7 +10,10 @@ final class ServerContext: Sendable {
     let metrics: ServerMetrics
     let scheduler: Scheduler
     let workers: WorkerPool
-    /// Set while HTTPServer.shutdown waits for the requests in flight: the last one to complete
+    /// Requests between their request line and their completion (the answer sent, or the
+    /// connection gone): what shutdown drains. `metrics.inFlight` counts them until answered.
+    let open = Atomic<Int>(0)
+    /// Set while HTTPServer.shutdown waits for the open requests: the last one to complete
     /// wakes it (`drained`), instead of it polling the count.
     let draining = Atomic<Bool>(false)
     let drained = Monitor<Void>(())
@@ -34,17 +37,17 @@ final class ServerContext: Sendable {
     /// Request line received: creates the request's state, to be kept by MHD in `*con_cls`
     /// until `endRequest`.
     func beginRequest(rawURI: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer {
-        metrics.inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        open.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        metrics.inFlight.wrappingAdd(1, ordering: .relaxed)
         return RequestState.allocate(rawURI: rawURI)
     }
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out, or the
     /// daemon stopped). Balances `beginRequest`, and gives its memory back to the budget.
     func endRequest(_ pointer: UnsafeMutableRawPointer) {
-        // The count first: the client may already have the answer and be asking /healthz, which
-        // should not see this request as still in flight for longer than it must.
-        let left = metrics.inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
+        let left = open.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
         let state = RequestState.at(pointer)
+        if !state.pointee.countedOut { metrics.inFlight.wrappingSubtract(1, ordering: .relaxed) }
         var reserved = state.pointee.reserved
         if case .parked(let parked) = state.pointee.phase {
             reserved = scheduler.take(parked).holding  // completed while parked: only when MHD stops
@@ -52,7 +55,6 @@ final class ServerContext: Sendable {
         RequestState.release(pointer)
         scheduler.release(reserved)
         if left == 0 && draining.load(ordering: .sequentiallyConsistent) {
-            drained.withLock { _ in }  // so that a waiter is either asleep or sees the count
             drained.broadcast()
         }
     }

@@ -18,7 +18,7 @@ public final class ServerMetrics: Sendable {
     /// Worker threads.
     public let workers: Int
 
-    /// Requests between their request line and their completion (uploads included).
+    /// Requests between their request line and their answer (uploads and waits included).
     let inFlight = Atomic<Int>(0)
     /// Requests waiting for memory or for a worker.
     let queued = Atomic<Int>(0)
@@ -37,7 +37,7 @@ public final class ServerMetrics: Sendable {
         self.workers = workers
     }
 
-    /// Requests in flight, this one included when asked from a handler.
+    /// Requests not yet answered, this one included when asked from a handler.
     public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
     /// Requests waiting for memory or for a worker.
     public var requestsQueued: Int { queued.load(ordering: .relaxed) }
