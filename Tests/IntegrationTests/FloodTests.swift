@@ -88,9 +88,9 @@ struct FloodTests {
         #expect(all.count == Self.clients)
         #expect(wrong.isEmpty, "\(wrong.count) answers outside the contract, e.g. \(wrong.prefix(3).map(\.summary))")
         #expect(all.contains { $0.status == 200 }, "no request was served")
-        #expect(watch.probeFailures.isEmpty, "probes: \(watch.probeFailures.prefix(3))")
         #expect((1...16).contains(watch.maxThreads), "\(watch.maxThreads) threads")
         if !Self.underSanitizer {
+            #expect(watch.probeFailures.isEmpty, "probes: \(watch.probeFailures.prefix(3))")
             let peak = watch.peakResidentBytes()
             #expect(peak > 0 && peak <= Self.budget + Self.marginBytes, "peak RSS \(peak >> 20) MiB, budget \(Self.budget >> 20) MiB")
         }
