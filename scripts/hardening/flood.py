@@ -182,10 +182,10 @@ def part_flood(binary, extra):
     unread = sum(1 for c in clients if c.status == 503 and c.sent < len(body))
     log(f"  answers in {flood_s:.1f} s: {dict(sorted(statuses.items(), key=str))}; "
         f"{unread} of the 503s came before the body was sent")
-    for code in (200, 503):
-        times = sorted(c.seconds for c in clients if c.status == code and c.seconds is not None)
+    for status in (200, 503):
+        times = sorted(c.seconds for c in clients if c.status == status and c.seconds is not None)
         if times:
-            log(f"  time to a {code}: median {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+            log(f"  time to a {status}: median {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
     log(f"  resident memory: {idle_mb:.0f} MB idle, peak {hwm_mb:.0f} MB (VmHWM; sampled max {watch.rss_mb:.0f} MB); "
         f"budget {budget / 2**20:.0f} MiB + margin {MARGIN_MB:.0f} MB")
     log(f"  threads at most {watch.threads}; /healthz and /metrics slowest answer {watch.probe_s * 1000:.0f} ms, "
