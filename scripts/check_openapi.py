@@ -22,7 +22,7 @@ from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-EXPECTED_OPERATIONS = {"forward", "gradients", "step", "explain", "init", "healthz", "openapi",
+EXPECTED_OPERATIONS = {"forward", "gradients", "step", "explain", "init", "healthz", "openapi", "metrics",
                        "playground", "playgroundFile", "katex", "katexFont"}
 EXPECTED_SCHEMAS = {
     "Network", "Layer", "Matrix", "Vector", "Activation", "Loss", "Reduction",

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The hardening campaign: load and memory, slow and greedy clients, heavy requests mixed with tiny
-# ones, a libFuzzer run, the test suite under AddressSanitizer and ThreadSanitizer, and SIGTERM
-# with requests in flight. Bounded in time; prints its figures; exits non-zero if a criterion fails.
+# ones, a flood of large requests against a memory budget, a libFuzzer run, the test suite under
+# AddressSanitizer and ThreadSanitizer, and SIGTERM with requests in flight. Bounded in time;
+# prints its figures; exits non-zero if a criterion fails.
 #
 #   scripts/hardening.sh [--only PART[,PART...]] [--skip PART[,PART...]] [SERVER_BINARY [-- SERVER_ARGS...]]
 #
-# PARTs: load slow mix fuzz sanitizers shutdown (asan and tsan run the two sanitizers separately).
+# PARTs: load slow mix flood fuzz sanitizers shutdown (asan and tsan run the two sanitizers separately).
 # Without SERVER_BINARY a release server is built (scratch path $HARDENING_SCRATCH, default .build).
 # SERVER_ARGS go to every server the live parts start (e.g. a thread model, to compare with mix).
 # Only 127.0.0.1 (and 127.0.0.2-6 as client source addresses, also loopback) is ever used.
@@ -15,6 +16,9 @@
 #   HARDENING_SLOW_CONNECTIONS=300 HARDENING_SLOW_LATENCY_S=1 HARDENING_SLOW_TIMEOUT_S=3
 #   HARDENING_MIX_SECONDS=10 HARDENING_MIX_P99_MS=100 HARDENING_MIX_STEPS=100000
 #   HARDENING_FUZZ_SECONDS=120 HARDENING_SHUTDOWN_BOUND_S=15
+#   FLOOD_CLIENTS=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
+#   HARDENING_FLOOD_BEFORE=path/to/an/older/backprop-server: the same flood against it, without a
+#   budget, for the figures only (it fails no criterion)
 # Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, fuzz 127 s,
 # asan 30 s and tsan 52 s (test runs; each first build adds ≈2 min), shutdown 3 s: 5.6 min with
 # builds cached, ≈11 min from clean. CI (90 min, 2 cores): `scripts/hardening.sh --only sanitizers`
@@ -72,7 +76,7 @@ now() { date +%s; }
 
 # MARK: the server binary for the live parts
 live_parts=0
-for p in load slow mix shutdown; do wanted "$p" && live_parts=1; done
+for p in load slow mix flood shutdown; do wanted "$p" && live_parts=1; done
 if [ "$live_parts" = 1 ] && [ -z "$binary" ]; then
   scratch=${HARDENING_SCRATCH:-.build}
   step "build release server ($scratch)"
@@ -100,6 +104,12 @@ live_part() {  # live_part NAME TITLE
 live_part load "1. load: wrk on /step, RSS between rounds, live-request counter"
 live_part slow "2. slow and greedy clients"
 live_part mix "3. heavy requests mixed with tiny ones"
+live_part flood "3b. a flood of 28 MiB requests against --max-memory 512 MiB"
+if wanted flood && [ -n "${HARDENING_FLOOD_BEFORE:-}" ]; then
+  step "3c. the same flood against $HARDENING_FLOOD_BEFORE, without a budget (figures only)"
+  FLOOD_BEFORE=1 python3 scripts/hardening/flood.py "$HARDENING_FLOOD_BEFORE" | tee "$work/flood-before.out"
+  summaries+=("$(sed -n 's/^SUMMARY flood [A-Z]* //p' "$work/flood-before.out")")
+fi
 
 # MARK: 4. fuzz
 if wanted fuzz; then
@@ -139,6 +149,8 @@ sanitizer() {  # sanitizer address|thread SHORT
   # every suite here is Swift Testing.
   # BACKPROP_SYSTEM_MALLOC=1: the sanitizer brings its own malloc; the server must not add mimalloc.
   export BACKPROP_SYSTEM_MALLOC=1
+  # The flood test then checks answers only: memory and time under a sanitizer are not the server's.
+  export BACKPROP_TEST_SANITIZER="$1"
   if swift build --build-tests --sanitize="$1" --scratch-path ".build-$2" > "$log.build" 2>&1; then
     # lsan.supp: Foundation's Process leaks in the test harness only (the file says why).
     LSAN_OPTIONS="suppressions=$root/scripts/hardening/lsan.supp:print_suppressions=0" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out check: two backprop-server instances behind nginx (deploy/nginx.conf, round robin).
 # Sends a bounded batch of POST /forward requests with the contract's example through nginx and
-# checks that every answer carries exactly the contract's output and that both instances served.
+# checks that every answer carries exactly the contract's output and that both instances served;
+# then that nginx's own 413 and 502 are problem+json a page from an allowed origin can read.
 # Not a load test: requests go one at a time; wrk or schemathesis are the tools for load.
 #
 #   scripts/scale-out.sh [path/to/backprop-server]      (default .build/debug/backprop-server)
@@ -221,9 +222,43 @@ check_status=$?
 set -e
 (( check_status == 0 )) || failures=$((failures + 1))
 
+# ---- nginx's own answers ---------------------------------------------------------------------
+# What nginx answers itself must be readable by a page from an allowed origin: problem+json with
+# Access-Control-Allow-Origin. 413 now (a Content-Length over the cap, refused before the body);
+# 502 once the instances are stopped, below.
+origin="http://localhost:3000"
+nginx_answer() {  # nginx_answer STATUS WHAT CURL_ARGS…: one request, checked; a failure is counted
+    local want=$1 what=$2; shift 2
+    local headers="$work/nginx-$want.headers" status
+    status=$(curl -sS --max-time 10 -o "$work/nginx-$want.body" -D "$headers" -w '%{http_code}' \
+        -H "Origin: $origin" "$@" 2>>"$work/curl.log") || true
+    if [[ "$status" != "$want" ]] \
+        || ! grep -qi "^content-type: application/problem+json" "$headers" \
+        || ! grep -qi "^access-control-allow-origin: $origin" "$headers" \
+        || ! python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == int(sys.argv[2])' \
+            "$work/nginx-$want.body" "$want" 2>/dev/null; then
+        echo "scale-out: $what: expected $want as problem+json with CORS, got ${status:-nothing}:" >&2
+        cat "$headers" "$work/nginx-$want.body" >&2 2>/dev/null
+        failures=$((failures + 1))
+    else
+        echo "scale-out: $what: $want problem+json, readable from $origin"
+    fi
+}
+nginx_answer 413 "a body over nginx's cap" -H 'Content-Type: application/json' \
+    -H 'Content-Length: 40000000' -H 'Expect: 100-continue' --data-binary '{}' \
+    "http://127.0.0.1:$nginx_port/step"
+
 # ---- graceful stop ----------------------------------------------------------------------------
-# nginx first, so that its idle keep-alive connections to the instances are closed; the instances
-# are stopped by server_under_test.py once this script ends.
+# The instances first: SIGTERM makes them finish what is in flight and exit; server_under_test.py,
+# which started them, collects their exit codes afterwards and requires 0 (within 35 s). nginx's
+# idle keep-alive connections are no requests. Then nginx, with nothing behind it, must answer 502.
+for pid in $SERVER_PIDS; do kill -TERM "$pid" 2>/dev/null || true; done
+deadline=$((SECONDS + 35))
+for pid in $SERVER_PIDS; do
+    while running "$pid" && (( SECONDS < deadline )); do sleep 0.1; done
+done
+nginx_answer 502 "no instance left" -H 'Content-Type: application/json' --data-binary @"$work/body.json" \
+    "http://127.0.0.1:$nginx_port/forward"
 stop_and_wait 10 TERM "$nginx_pid"
 pids=()   # all reaped
 

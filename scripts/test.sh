@@ -2,7 +2,8 @@
 # Quick start, step 2, and what CI runs: every test of the project, bounded in time.
 #   1. the Swift suites (core, JSON codec, HTTP wrapper, API in-process, integration over HTTP)
 #   2. openapi.yaml validates, and its examples match its own schemas
-#   3. the README's curl examples, run verbatim against a live server
+#   3. the README's curl examples, run verbatim against a live server, and GET /metrics read by
+#      prometheus_client's parser
 #   4. schemathesis: the live server conforms to openapi.yaml (--checks all)
 #   5. scale-out: two instances behind nginx serve as one
 #   6. the playground (GET /) in Debian's chromium, driven by Selenium; screenshots in .build/screenshots
@@ -22,9 +23,10 @@ grep -qE "Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed" .build/swift-
 
 step "python tools"
 venv=.build/venv
-if [ ! -x "$venv/bin/schemathesis" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis>=4,<5" openapi-spec-validator jsonschema pyyaml "selenium>=4.20,<5"
+if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/python" -c "import prometheus_client, selenium" 2>/dev/null; then
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis>=4,<5" openapi-spec-validator jsonschema pyyaml \
+    "prometheus-client>=0.20" "selenium>=4.20,<5"
 fi
 
 step "openapi.yaml"
@@ -35,6 +37,9 @@ server=.build/debug/backprop-server
 
 step "README examples"
 "$venv/bin/python" scripts/readme_examples.py README.md "$server"
+
+step "metrics"
+"$venv/bin/python" scripts/metrics_check.py "$server"
 
 step "schemathesis"
 scripts/schemathesis.sh "$server"
@@ -50,4 +55,4 @@ step "sanitizers and fuzzing"
 HARDENING_FUZZ_SECONDS=30 scripts/hardening.sh --only sanitizers,fuzz
 
 echo
-echo "test.sh: 7 passed, 0 failed"   # swift test, openapi, README examples, schemathesis, scale-out, browser, hardening
+echo "test.sh: 8 passed, 0 failed"   # swift test, openapi, README examples, metrics, schemathesis, scale-out, browser, hardening

@@ -61,6 +61,8 @@ public struct BackpropError: Error, Sendable, Equatable, CustomStringConvertible
         case shapeMismatch
         /// The computation overflowed to ±Infinity or produced NaN.
         case nonFinite
+        /// The caller asked the computation to stop (its answer is no longer wanted).
+        case stopped
     }
 
     public var kind: Kind

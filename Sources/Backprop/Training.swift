@@ -86,10 +86,13 @@ extension Problem {
     /// in place rather than copied. Throws `.nonFinite` naming the step and layer where a
     /// gradient, the penalty, an updated parameter or an optimizer buffer overflowed.
     ///
-    /// - Parameter validation: samples measured before each recorded step and after the last,
-    ///   never trained on.
-    public consuming func train(_ options: TrainingOptions, optimizer: Optimizer = Optimizer(),
-                                validation: ValidationSet? = nil) throws(BackpropError) -> TrainingResult {
+    /// - Parameters:
+    ///   - validation: samples measured before each recorded step and after the last, never
+    ///     trained on.
+    ///   - stopWhen: asked before every `checkEvery`-th step; when it says true, training stops
+    ///     and throws `.stopped` (the service asks whether the client is still there).
+    public consuming func train(_ options: TrainingOptions, optimizer: Optimizer = Optimizer(), validation: ValidationSet? = nil,
+                                stopWhen: () -> Bool = { false }, checkEvery: Int = 1) throws(BackpropError) -> TrainingResult {
         precondition(options.steps >= 1 && options.lossEvery >= 1, "at least one step, recorded every k ≥ 1")
         guard let t = targets else { throw BackpropError(.shapeMismatch, at: .targets, "required for training") }
         var network = self.network
@@ -105,6 +108,9 @@ extension Problem {
         var last: GradientsResult?
         for i in 0..<options.steps {
             let site = ComputationSite(step: i + 1, of: options.steps)
+            if i > 0, i % max(checkEvery, 1) == 0, stopWhen() {
+                throw BackpropError(.stopped, at: .network, "stopped before step \(i + 1) of \(options.steps): the answer is no longer wanted")
+            }
             let record = i % options.lossEvery == 0
             if record, let validation {
                 validationLosses.append(try network.loss(validation.inputs, targets: validation.targets, loss: loss,

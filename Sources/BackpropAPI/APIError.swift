@@ -1,9 +1,11 @@
 // The one error type of the API edge, and its one body: application/problem+json (RFC 9457) with
-// JSON Pointers into the request. Every failure of every route becomes one of these; a 5xx is a bug.
+// JSON Pointers into the request. Every failure of every route becomes one of these; a 5xx is a bug,
+// except the 503 of a server shedding load (`overloaded`).
 // Not where errors are detected: the wire decoder and the core do that.
 
 import Backprop
 import JSONCodec
+import MicroHTTP
 
 /// A failed request: status, RFC 9457 fields, and the fields to fix.
 public struct APIError: Error, Sendable {
@@ -40,6 +42,7 @@ enum ProblemType {
     static let limitExceeded = "urn:backprop:problem:limit-exceeded"
     static let nonFinite = "urn:backprop:problem:non-finite"
     static let unsupportedMediaType = "urn:backprop:problem:unsupported-media-type"
+    static let overloaded = "urn:backprop:problem:overloaded"
 }
 
 /// The kinds of 422: a request that is well-formed JSON but cannot be used as it is.
@@ -54,6 +57,8 @@ enum ProblemKind: Sendable {
     case limitExceeded
     /// The computation overflowed to ±Infinity or produced NaN.
     case nonFinite
+    /// The client left, so the computation stopped (an answer nobody reads).
+    case stopped
 
     var type: String {
         switch self {
@@ -62,6 +67,7 @@ enum ProblemKind: Sendable {
         case .shapeMismatch: ProblemType.shapeMismatch
         case .limitExceeded: ProblemType.limitExceeded
         case .nonFinite: ProblemType.nonFinite
+        case .stopped: ProblemType.overloaded
         }
     }
 
@@ -72,6 +78,7 @@ enum ProblemKind: Sendable {
         case .shapeMismatch: "Shapes do not fit"
         case .limitExceeded: "Request exceeds the limits"
         case .nonFinite: "Non-finite result"
+        case .stopped: "Stopped"
         }
     }
 
@@ -80,6 +87,7 @@ enum ProblemKind: Sendable {
         case .invalidValue: self = .invalidValue
         case .shapeMismatch: self = .shapeMismatch
         case .nonFinite: self = .nonFinite
+        case .stopped: self = .stopped
         }
     }
 }
@@ -128,7 +136,7 @@ extension APIError {
     init(issues: [FieldIssue]) {
         let first = issues[0]
         let more = issues.count > 1 ? " (and \(issues.count - 1) more in errors)" : ""
-        self.init(status: 422, type: first.kind.type, title: first.kind.title,
+        self.init(status: first.kind == .stopped ? 503 : 422, type: first.kind.type, title: first.kind.title,
                   detail: "\(display(first.pointer)): \(first.detail)\(more)", errors: issues.map { ($0.pointer, $0.detail) })
     }
 
@@ -150,6 +158,18 @@ extension APIError {
     static func bodyTooLarge(limit: Int) -> APIError {
         APIError(status: 413, title: "Content Too Large",
                  detail: "The body is larger than this server accepts (\(limit) bytes; see --max-body-bytes).")
+    }
+
+    /// 503: the server will not serve the request now (MicroHTTP's admission), with Retry-After.
+    static func overloaded(_ reason: OverloadReason, retryAfterSeconds: Int) -> APIError {
+        let why = switch reason {
+        case .memory: "Requests in flight hold the server's memory budget (--max-memory), and this one does not fit now"
+        case .queueFull: "Every worker is busy and the queue of waiting requests is full"
+        case .shuttingDown: "The server is shutting down"
+        }
+        return APIError(status: 503, type: ProblemType.overloaded, title: "Service Unavailable",
+                        detail: "\(why); retry after \(retryAfterSeconds) s.",
+                        headers: [("Retry-After", "\(retryAfterSeconds)")])
     }
 
     /// The problem+json body.

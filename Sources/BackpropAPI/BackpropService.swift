@@ -1,6 +1,8 @@
-// The service as an HTTP handler: a request value in, a response value out. Reading the body,
-// routing, CORS and error mapping live here; each route's two phases (read and check, then
-// compute) are one function in Handlers.swift. Keeps no state between requests.
+// The service as an HTTP handler, in MicroHTTP's two phases: `prepare` reads, checks and plans a
+// request once on the polling thread and answers at once what needs no computation (errors,
+// health, the spec, the playground's files); a computing request becomes a Computation with its
+// cost (work, memory), which MicroHTTP schedules. Routing, CORS and error mapping live here; each
+// route's two phases are one function in Handlers.swift. Keeps no state between requests.
 
 import Backprop
 import JSONCodec
@@ -16,58 +18,57 @@ public struct BackpropService: HTTPHandler {
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
     }
 
-    /// What a request comes to once it has been read and checked: an answer, or a computation
-    /// whose work is known before it runs.
-    public enum Prepared: Sendable {
-        case response(HTTPResponse)
-        /// `work` in the limits' units (about a nanosecond each); `run` computes the answer.
-        case computation(work: Int, run: @Sendable () -> HTTPResponse)
-    }
-
-    /// Phase one: reads, checks and plans the request, once. Every answer that needs no
-    /// computation (errors, health, preflight, the spec) comes back at once.
-    public func prepare(_ request: HTTPRequest) -> Prepared {
+    /// Phase one: reads, checks and plans the request. A computation's cost is known here, before
+    /// it runs; one over the memory budget or the response limit was refused with a 422 already.
+    public func prepare(_ request: HTTPRequest) -> HandlerAnswer {
         do {
             switch try route(request) {
             case .answer(let response):
-                return .response(withCORS(response, for: request))
+                return .now(withCORS(response, for: request))
             case .plan(let plan):
-                return .computation(work: plan.work) {
-                    do throws(APIError) { return withCORS(json(try plan.run()), for: request) } catch { return withCORS(problem(error), for: request) }
-                }
+                let cost = ComputationCost(work: plan.work, memoryBytes: plan.memoryBytes)
+                return .later(Computation(cost: cost) { clientGone in
+                    do throws(APIError) {
+                        return withCORS(json(try plan.run(clientGone)), for: request)
+                    } catch {
+                        return withCORS(problem(error), for: request)
+                    }
+                })
             }
         } catch {
             if error.status == 403 { configuration.log("CORS: refused a preflight from origin \(request.header("origin") ?? "?") for \(request.path)") }
-            return .response(withCORS(problem(error), for: request))
+            return .now(withCORS(problem(error), for: request))
         }
     }
 
+    /// Both phases at once, on this thread: for tests and in-process callers.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch prepare(request) {
-        case .response(let response): return response
-        case .computation(_, let run): return run()
+        case .now(let response): return response
+        case .later(let computation): return computation.run { false }
         }
     }
 
-    /// Answers on the polling thread what needs no computation, or a computation of at most
-    /// `quickWork` (about 0.2 ms) with a small body; nil for the rest, which the server then
-    /// answers on a thread of its own.
-    public func respondIfQuick(to request: HTTPRequest) -> HTTPResponse? {
-        guard request.body.count <= Self.quickBodyBytes else { return nil }
-        switch prepare(request) {
-        case .response(let response): return response
-        case .computation(let work, let run): return work <= Self.quickWork ? run() : nil
-        }
+    /// Before the body is read: what a computing request's body will take to parse (its buffer,
+    /// the parsed document and the matrices read from it, about 6 bytes per body byte at most for
+    /// bodies of realistic numbers, measured by scripts/hardening/flood.py), so that `prepare`
+    /// seldom needs more; just the buffer for anything else.
+    public func admissionBytes(for head: HTTPRequest, bodyBytes: Int) -> Int {
+        guard head.method == "POST", Route(path: head.path)?.computes == true else { return bodyBytes }
+        return Plan.baseBytes + 6 * bodyBytes
     }
-
-    /// Bodies up to this size are tried quickly; a larger one takes a while to parse alone
-    /// (3 MB ≈ 5 ms) and goes to a thread of its own at once.
-    static let quickBodyBytes = 64 << 10
-    /// About 0.2 ms: the work unit is about a nanosecond (Limits.maxWork).
-    static let quickWork = 200_000
 
     public func bodyTooLarge(_ request: HTTPRequest, limit: Int) -> HTTPResponse {
         withCORS(problem(.bodyTooLarge(limit: limit)), for: request)
+    }
+
+    public func overloaded(_ request: HTTPRequest, reason: OverloadReason, retryAfterSeconds: Int) -> HTTPResponse {
+        withCORS(problem(.overloaded(reason, retryAfterSeconds: retryAfterSeconds)), for: request)
+    }
+
+    /// The route's path for a known route, `unknown` for any other path.
+    public func routeLabel(for request: HTTPRequest) -> String {
+        Route(path: request.path)?.path ?? "unknown"
     }
 
     private func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
@@ -95,13 +96,17 @@ public struct BackpropService: HTTPHandler {
         case .initialize: return .plan(try read(request) { b throws(APIError) in try Handlers.initialize(&b, configuration) })
         case .healthz: return .answer(json(ResponseBody.health(inFlight: max(0, request.requestsInFlight - 1))))
         case .openapi: return .answer(HTTPResponse(status: 200, headers: [("Content-Type", "application/yaml")], body: OpenAPIDocument.bytes))
+        case .metrics:
+            return .answer(HTTPResponse(status: 200, headers: [("Content-Type", ServerMetrics.contentType)],
+                                        body: request.metrics?.prometheusText() ?? []))
         case .playground: return .answer(StaticFiles.page())
         case .playgroundFile: return .answer(try StaticFiles.playgroundFile(request.path))
         case .katex, .katexFont: return .answer(try StaticFiles.katex(request.path, directory: configuration.katexDirectory))
         }
     }
 
-    /// The request body as a JSON object, handed to `handler` (the one place JSON text is read).
+    /// The request body as a JSON object, handed to `handler` (the one place JSON text is read);
+    /// the plan it gives back is checked against the response and memory limits.
     private func read(_ request: HTTPRequest, _ handler: (inout FieldObject) throws(APIError) -> Plan) throws(APIError) -> Plan {
         try RequestBody.check(request)
         let document: JSONDocument
@@ -111,7 +116,10 @@ public struct BackpropService: HTTPHandler {
             throw RequestBody.unreadable(request, error)
         }
         var body = try FieldObject(Field(document.root))
-        return try handler(&body)
+        var plan = try handler(&body)
+        plan.memoryBytes = plan.memoryBytes.addingReportingOverflow(request.body.count).partialValue
+        try plan.checkLimits(configuration)
+        return plan
     }
 
     private func json(_ body: [UInt8]) -> HTTPResponse {
@@ -120,5 +128,15 @@ public struct BackpropService: HTTPHandler {
 
     private func problem(_ e: APIError) -> HTTPResponse {
         HTTPResponse(status: e.status, headers: [("Content-Type", "application/problem+json")] + e.headers, body: e.body)
+    }
+}
+
+extension Route {
+    /// Whether a POST here computes (and so may be heavy).
+    var computes: Bool {
+        switch self {
+        case .forward, .gradients, .step, .explain, .initialize: true
+        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont: false
+        }
     }
 }

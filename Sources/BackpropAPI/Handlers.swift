@@ -5,14 +5,6 @@
 import Backprop
 import ExplanationText
 
-/// A request read and checked: what it will cost, and the computation that answers it.
-struct Plan: Sendable {
-    /// In the limits' units (`Limits.work`; about a nanosecond each).
-    var work: Int
-    /// Computes the response body; a 422 if the computation overflows.
-    var run: @Sendable () throws(APIError) -> [UInt8]
-}
-
 /// A value handed from the planning phase to its computation, which takes it once: the
 /// computation then owns the value alone and may update its arrays in place instead of copying.
 final class Handoff<Value>: @unchecked Sendable {
@@ -33,7 +25,11 @@ enum Handlers {
         try body.finish()
         try throwIfAny(request.limitIssues(config.limits, passes: 1))
         let problem = try request.problem(), form = request.form
-        return Plan(work: request.work(config.limits, passes: 1)) { () throws(APIError) in
+        let sizes = Sizes(problem.network), n = problem.inputs.rows
+        return Plan(work: request.work(config.limits, passes: 1),
+                    memory: Memory(parsed: request.parsedNumbers, computed: sizes.forward(n)),
+                    responseNumbers: mul(n, 2 * sizes.units + sizes.outputs), responsePointer: form.samplesPointer,
+                    responseHint: "it holds a and z of every unit for every sample; send fewer samples at a time") { _ throws(APIError) in
             ResponseBody.forward(try form.compute { () throws(BackpropError) in try problem.forward() }, batch: form.batch)
         }
     }
@@ -44,7 +40,11 @@ enum Handlers {
         try body.finish()
         try throwIfAny(request.limitIssues(config.limits, passes: 1))
         let problem = try request.problem(), form = request.form
-        return Plan(work: request.work(config.limits, passes: 1)) { () throws(APIError) in
+        let sizes = Sizes(problem.network), n = problem.inputs.rows
+        return Plan(work: request.work(config.limits, passes: 1),
+                    memory: Memory(parsed: request.parsedNumbers, computed: sizes.backward(n)),
+                    responseNumbers: add(mul(n, 3 * sizes.units + sizes.outputs), sizes.parameters), responsePointer: form.samplesPointer,
+                    responseHint: "it holds a, z and δ of every unit for every sample; send fewer samples at a time") { _ throws(APIError) in
             // With regularization, the whole objective's weight gradients, and P beside E.
             let (g, penalty) = try form.compute { () throws(BackpropError) -> (GradientsResult, Double?) in
                 var g = try problem.gradients()
@@ -92,9 +92,25 @@ enum Handlers {
         let handoff = Handoff(problem), form = problemRequest.form, training = options
         let answer = StepAnswer(details: request.details, optimizer: request.optimizer != nil, regularized: request.regularized,
                                 validation: validation != nil)
-        return Plan(work: work.total ?? Int.max) { () throws(APIError) in
+        // Memory: a step's backward pass on its batch (and the batch's rows), the optimizer's
+        // buffers, and the forward passes of the final and validation losses.
+        let sizes = Sizes(network), batch = min(options.batchSize ?? n, n), v = validation?.inputs.rows ?? 0
+        let buffers = mul(algorithm.buffers.count, sizes.parameters)
+        let computed = add(add(sizes.backward(batch), mul(batch, sizes.widestInput + sizes.outputs)),
+                           add(buffers, sizes.forward(max(n, v))))
+        let perRecord = 1 + (request.regularized ? 1 : 0) + (validation == nil ? 0 : 1)
+        let responseNumbers = add(add(mul(sizes.parameters, 1 + (answer.optimizer ? algorithm.buffers.count : 0)), mul(recorded, perRecord)),
+                                  answer.details ? add(mul(batch, 3 * sizes.units), sizes.parameters) : 0)
+        var parsed = add(request.problem.parsedNumbers, validation.map { add($0.inputs.storage.count, $0.targets?.storage.count ?? 0) } ?? 0)
+        parsed = add(parsed, request.optimizer?.layers.reduce(0) { $0 + $1.weights.reduce(0) { $0 + $1.1.storage.count } } ?? 0)
+        // Asking whether the client left costs a poll(2), about 0.5 µs: every millisecond of work or so.
+        let perStep = max(1, (work.total ?? Int.max) / max(steps, 1))
+        let checkEvery = max(1, 1_000_000 / perStep)
+        return Plan(work: work.total ?? Int.max, memory: Memory(parsed: parsed, computed: computed), responseNumbers: responseNumbers,
+                    responsePointer: request.details ? "/details" : "/lossEvery",
+                    responseHint: "send \"details\": false (no layers), a smaller batchSize, or lossEvery to keep fewer losses") { clientGone throws(APIError) in
             let result = try form.compute { () throws(BackpropError) in
-                try handoff.take().train(training, optimizer: optimizer, validation: validationSet)
+                try handoff.take().train(training, optimizer: optimizer, validation: validationSet, stopWhen: clientGone, checkEvery: checkEvery)
             }
             return ResponseBody.step(result, batch: form.batch, answer)
         }
@@ -108,7 +124,11 @@ enum Handlers {
         let problem = try request.problem.problem(), form = request.problem.form
         try throwIfAny(request.indexIssues(problem.network))
         let parameter = request.parameter, learningRate = request.learningRate
-        return Plan(work: request.problem.work(config.limits, passes: 1)) { () throws(APIError) in
+        let sizes = Sizes(problem.network)
+        // The answer is a derivation of a few factors (sums above 8 terms are abbreviated): a few kilobytes.
+        return Plan(work: request.problem.work(config.limits, passes: 1),
+                    memory: Memory(parsed: request.problem.parsedNumbers, computed: sizes.backward(problem.inputs.rows)),
+                    responseNumbers: 256, responsePointer: "/weight", responseHint: "") { _ throws(APIError) in
             let explanation = try form.compute { () throws(BackpropError) in try problem.explain(parameter, regularization: regularization) }
             let written = WrittenExplanation(explanation, learningRate: learningRate)
             guard written.updated.isFinite else {
@@ -125,8 +145,9 @@ enum Handlers {
         let spec = request.spec
         // Drawing a parameter takes a few ns; writing it as JSON about 45 (JSONBenchmark: 450 MB/s
         // at about 20 bytes a number), which dominates.
-        let (work, overflow) = (spec.parameterCount ?? Int.max).multipliedReportingOverflow(by: 50)
-        return Plan(work: overflow ? Int.max : work) { () throws(APIError) in
+        let parameters = spec.parameterCount ?? Int.max
+        return Plan(work: mul(parameters, 50), memory: Memory(computed: parameters), responseNumbers: parameters,
+                    responsePointer: "/sizes", responseHint: "ask for a smaller network") { _ throws(APIError) in
             ResponseBody.initialize(initialNetwork(spec))
         }
     }

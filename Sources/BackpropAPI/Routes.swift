@@ -16,6 +16,7 @@ public enum Route: String, CaseIterable, Sendable {
     case playgroundFile
     case katex
     case katexFont
+    case metrics
 
     public var path: String {
         switch self {
@@ -30,6 +31,7 @@ public enum Route: String, CaseIterable, Sendable {
         case .playgroundFile: "/playground/{file}"
         case .katex: "/katex/{file}"
         case .katexFont: "/katex/fonts/{file}"
+        case .metrics: "/metrics"
         }
     }
 
@@ -37,7 +39,7 @@ public enum Route: String, CaseIterable, Sendable {
     public var allowedMethods: [String] {
         switch self {
         case .forward, .gradients, .step, .explain, .initialize: ["POST", "OPTIONS"]
-        case .healthz, .openapi, .playground, .playgroundFile, .katex, .katexFont: ["GET", "HEAD", "OPTIONS"]
+        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont: ["GET", "HEAD", "OPTIONS"]
         }
     }
 
@@ -49,7 +51,7 @@ public enum Route: String, CaseIterable, Sendable {
     public var isPlayground: Bool {
         switch self {
         case .playground, .playgroundFile, .katex, .katexFont: true
-        case .forward, .gradients, .step, .explain, .initialize, .healthz, .openapi: false
+        case .forward, .gradients, .step, .explain, .initialize, .healthz, .openapi, .metrics: false
         }
     }
 

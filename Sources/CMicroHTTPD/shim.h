@@ -27,7 +27,8 @@ CMicroHTTPD_start_daemon(unsigned int flags,
                          unsigned int connection_timeout_seconds,
                          unsigned int connection_limit,
                          unsigned int per_ip_connection_limit,
-                         unsigned int thread_pool_size)
+                         unsigned int thread_pool_size,
+                         size_t connection_memory_limit)
 {
     return MHD_start_daemon(flags, port, NULL, NULL, access_handler, context,
                             MHD_OPTION_EXTERNAL_LOGGER, logger, context,
@@ -37,6 +38,7 @@ CMicroHTTPD_start_daemon(unsigned int flags,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             thread_pool_size > 0 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
                             thread_pool_size,
                             MHD_OPTION_END);
@@ -48,6 +50,15 @@ CMicroHTTPD_bound_port(struct MHD_Daemon *daemon)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+// MHD_get_connection_info is variadic; the socket query needs no extra argument. -1 if unknown.
+static inline int
+CMicroHTTPD_connection_fd(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
 }
 
 #endif

@@ -10,7 +10,8 @@ final class AccessLog: @unchecked Sendable {
     // under its lifecycle lock (start) or after claiming the daemon under it (stop), so never at
     // once; `pending` and `running` are guarded by their own locks.
     private let pending = Locked<[UInt8]>([])
-    private let running = Locked<Bool>(false)
+    /// Whether the flusher should go on; stop() wakes it so that it ends at once, not within 100 ms.
+    private let running = Monitor<Bool>(false)
     private var flusher: pthread_t?
     /// Where batches go: stderr, or a test's collector.
     private let sink: @Sendable ([UInt8]) -> Void
@@ -59,15 +60,20 @@ final class AccessLog: @unchecked Sendable {
     /// Stops the flusher thread and writes the last lines.
     func stop() {
         running.withLock { $0 = false }
+        running.broadcast()
         if let flusher { pthread_join(flusher, nil) }
         flusher = nil
         flush()
     }
 
     fileprivate func flushUntilStopped() {
-        while running.withLock({ $0 }) {
-            usleep(Self.flushIntervalMicroseconds)
+        while true {
+            // Sleeps the interval, or less when stop() says so.
+            let stopped = running.wait(
+                until: { !$0 }, deadline: .now + .microseconds(Int64(Self.flushIntervalMicroseconds))
+            ) { _ in true } ?? false
             flush()
+            if stopped { return }
         }
     }
 }

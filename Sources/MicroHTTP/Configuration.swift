@@ -1,16 +1,6 @@
 // Settings for an HTTPServer, with safe defaults: loopback only, bounded bodies, bounded
-// connections and an idle timeout (libmicrohttpd's own defaults are none of these).
-
-/// How libmicrohttpd spreads connections over threads.
-public enum ThreadModel: Sendable, Equatable {
-    /// `threads` polling threads (poll) sharing all connections: fastest for tiny requests (no
-    /// thread switch per request). A request the handler cannot answer quickly
-    /// (`HTTPHandler.respondIfQuick`) is answered on a thread of its own, so it delays no other.
-    case pool
-    /// One thread per connection (poll): every request runs on its connection's thread, at a
-    /// thread switch per request.
-    case threadPerConnection
-}
+// connections, an idle timeout, a memory budget and a bounded queue (libmicrohttpd's own
+// defaults are none of these). The scheduling policy is these numbers, and nothing else.
 
 /// Everything `HTTPServer.start()` needs besides the handler.
 public struct ServerConfiguration: Sendable {
@@ -18,11 +8,29 @@ public struct ServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// TCP port; 0 lets the kernel pick a free one (`start()` returns it).
     public var port: Int = 8080
-    /// Polling threads in `.pool` mode; ignored for `.threadPerConnection`.
+    /// Polling threads: they share all connections, read requests, run `prepare` and small
+    /// computations, and send responses.
     public var threads: Int = 2
-    public var threadModel: ThreadModel = .pool
+    /// Worker threads: they run the computations larger than `inlineWork`, one at a time each.
+    public var workers: Int = 1
+    /// Computations of at most this much work (the handler's units, for Backprop about a
+    /// nanosecond each) run on the polling thread: handing them to a worker would cost more than
+    /// they do. 200 000 is about 0.2 ms.
+    public var inlineWork: Int = 200_000
+    /// The memory budget for requests, in bytes: the sum of their reservations
+    /// (`HTTPHandler.admissionBytes`, then `ComputationCost.memoryBytes`) never exceeds it.
+    public var maxMemoryBytes: Int = ProcessMemory.defaultBudgetBytes()
+    /// Requests that may wait at once, for memory or for a worker; past it, 503.
+    public var maxQueue: Int = 32
     /// Largest body buffered for the handler; larger ones go to `bodyTooLarge`.
     public var maxBodyBytes: Int = 32 << 20
+    /// libmicrohttpd's memory pool per connection (MHD_OPTION_CONNECTION_MEMORY_LIMIT): it holds
+    /// the request head and the read buffer, so it bounds the head's size (larger gets 431). MHD
+    /// clears the pool for every request, so a smaller one makes small requests cheaper: a small
+    /// /step cost 132k instructions with 32 KiB (MHD's default), 106k with 16 KiB (heads up to
+    /// about 14 KB), 92k with 8 KiB (heads up to about 7 KB) (scripts/request-instructions.sh).
+    /// 16 KiB, as Node's header limit: 8 KiB limits broke real clients with large cookies there.
+    public var connectionMemoryBytes: Int = 16 << 10
     /// A connection idle this long is closed (0 would mean never: don't).
     public var connectionTimeoutSeconds: Int = 30
     /// Connections open at once, all clients together.

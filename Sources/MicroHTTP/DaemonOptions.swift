@@ -10,8 +10,14 @@ extension ServerConfiguration {
         }
         let cUInt = Int(UInt32.max)
         try check((0...65535).contains(port), "port \(port) is outside 0...65535")
-        try check(threadModel == .threadPerConnection || (1...1024).contains(threads),
-                  "threads \(threads) is outside 1...1024")
+        try check((1...1024).contains(threads), "threads \(threads) is outside 1...1024")
+        try check((1...1024).contains(workers), "workers \(workers) is outside 1...1024")
+        try check(inlineWork >= 0, "inlineWork \(inlineWork) is negative")
+        try check(maxMemoryBytes > 0, "maxMemoryBytes \(maxMemoryBytes) is not positive")
+        try check(maxQueue >= 0, "maxQueue \(maxQueue) is negative")
+        // MHD needs room for a request head and its read buffer; below 4 KiB it fails requests.
+        try check((4096...(16 << 20)).contains(connectionMemoryBytes),
+                  "connectionMemoryBytes \(connectionMemoryBytes) is outside 4096...\(16 << 20)")
         try check(maxBodyBytes >= 0, "maxBodyBytes \(maxBodyBytes) is negative")
         try check((0...cUInt).contains(connectionTimeoutSeconds),
                   "connectionTimeoutSeconds \(connectionTimeoutSeconds) is out of range")
@@ -20,30 +26,25 @@ extension ServerConfiguration {
                   "perIPConnectionLimit \(perIPConnectionLimit) is out of range")
     }
 
-    /// MHD_OPTION_THREAD_POOL_SIZE, or 0 for none: one polling thread needs no pool, and
-    /// thread-per-connection forbids one.
+    /// MHD_OPTION_THREAD_POOL_SIZE, or 0 for none: one polling thread needs no pool.
     var threadPoolSize: UInt32 {
-        threadModel == .pool && threads > 1 ? UInt32(threads) : 0
+        threads > 1 ? UInt32(threads) : 0
     }
 
     /// MHD_FLAG bits for this configuration.
     func daemonFlags(ipv6: Bool) -> UInt32 {
-        // ITC is what makes MHD_quiesce_daemon possible with internal threads.
+        // ITC is what makes MHD_quiesce_daemon possible with internal threads, and what wakes a
+        // polling thread when a worker resumes one of its connections.
+        // poll, not epoll: libmicrohttpd 0.9.75's edge-triggered epoll misses an end of stream that
+        // arrives with the last bytes of a partial upload, so a client leaving mid-body sat in
+        // CLOSE_WAIT, counted in flight and against the per-IP limit, until the idle timeout
+        // (AbandonedUploadTests). poll costs nothing at 16 connections, ~1/3 of the rate at 64
+        // busy ones (scripts/hardening.sh figures).
+        // Suspend/resume: a request waiting for memory or computed by a worker is suspended
+        // (Scheduler.swift). libmicrohttpd does not allow it with a thread per connection, which
+        // is one reason there is no such mode any more; the other is that it is a thread per client.
         var flags = MHD_USE_ERROR_LOG.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
-            | MHD_USE_ITC.rawValue
-        switch threadModel {
-        case .pool:
-            // poll, not epoll: libmicrohttpd 0.9.75's edge-triggered epoll misses an end of stream
-            // that arrives with the last bytes of a partial upload, so a client leaving mid-body
-            // sat in CLOSE_WAIT, counted in flight and against the per-IP limit, until the idle
-            // timeout (AbandonedUploadTests). poll costs nothing at 16 connections, ~1/3 of the
-            // rate at 64 busy ones (scripts/hardening.sh figures).
-            // Suspend/resume: heavy requests are answered on threads of their own (Offload.swift).
-            flags |= MHD_USE_POLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
-        case .threadPerConnection:
-            // poll, not MHD's default select, which fails past FD_SETSIZE (1024) descriptors.
-            flags |= MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue
-        }
+            | MHD_USE_ITC.rawValue | MHD_USE_POLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
         if ipv6 { flags |= MHD_USE_IPv6.rawValue }  // IPv6 only: "::" does not also take IPv4
         return flags
     }

@@ -17,6 +17,8 @@ public struct HTTPRequest: Sendable {
     /// (0 for requests built outside a server). Lets a health check report load without the
     /// application holding a reference to the server.
     public var requestsInFlight: Int = 0
+    /// The server's metrics (nil for requests built outside a server): what GET /metrics renders.
+    public var metrics: ServerMetrics?
 
     public init(
         method: String,

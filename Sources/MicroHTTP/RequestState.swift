@@ -1,6 +1,7 @@
 // What the server remembers about one request between libmicrohttpd's callbacks: the request
-// line, the head once parsed, the body so far. It lives from the request line to completion.
-// Its `request` is what the application gets once the body is complete.
+// line, the head once parsed, the body so far, its memory reservation, and where it stands.
+// It lives from the request line to completion. Its `request` is what the application gets once
+// the body is complete.
 import Glibc
 
 /// Per-request state, kept in memory that `*con_cls` points to. A struct in manually managed
@@ -11,14 +12,22 @@ struct RequestState {
     enum Phase {
         /// Request line seen; the access handler has not been called yet.
         case awaitingHead
-        /// Head parsed; body chunks (if any) are being buffered.
+        /// Suspended, waiting for the Scheduler: for memory before the body is read, or for its
+        /// computation. MHD calls the access handler again once it is resumed.
+        case parked(ParkedRequest)
+        /// Head parsed and admitted; body chunks (if any) are being buffered.
         case receivingBody
-        /// A chunked body grew past the limit: chunks are consumed and dropped.
-        case discardingBody
-        /// The handler answers on a thread of its own; the connection is suspended until then.
-        case computing(PendingResponse)
+        /// The body will not be used (a chunked body outgrew the limit or the budget): chunks
+        /// are consumed and dropped, and this answer is given at the end.
+        case discardingBody(Refusal)
         /// A response is queued; MHD will not call the access handler again.
         case answered
+    }
+
+    /// Why a body is being discarded.
+    enum Refusal {
+        case tooLarge
+        case overloaded(OverloadReason, retryAfterSeconds: Int)
     }
 
     /// When the request line arrived; the access log's duration starts here.
@@ -28,6 +37,18 @@ struct RequestState {
     var phase: Phase = .awaitingHead
     /// Method, path, query and headers once the head is read; the body as it arrives.
     var request = HTTPRequest(method: "", path: "")
+    /// The handler's label for the route, for the metrics (set with the head).
+    var routeLabel = ""
+    /// Bytes reserved against the memory budget, given back when the request completes.
+    var reserved = 0
+    /// Body bytes the reservation covers: Content-Length, or for a chunked body what was
+    /// reserved so far; past it, a chunked body must grow its reservation.
+    var coveredBodyBytes = 0
+    /// The body size announced by Content-Length, if any.
+    var announcedBodyBytes: Int?
+    /// No longer in `metrics.inFlight`: answered (counted out then, not once MHD has sent the
+    /// answer, so that a client holding its answer never sees its request still in flight).
+    var countedOut = false
 
     init(rawURI: UnsafePointer<CChar>?) {
         arrival = .now

@@ -7,7 +7,7 @@ import Glibc
 /// Single-use: start once, shut down once.
 public final class HTTPServer: Sendable {
     private let context: ServerContext
-    private let lifecycle = Locked<Lifecycle>(.notStarted)
+    private let lifecycle = Monitor<Lifecycle>(.notStarted)
 
     public init(configuration: ServerConfiguration, handler: any HTTPHandler) {
         context = ServerContext(configuration: configuration, handler: handler)
@@ -25,14 +25,17 @@ public final class HTTPServer: Sendable {
 
     /// Requests between their request line and completion (including uploads in progress).
     public var inFlightRequests: Int {
-        context.inFlight.load(ordering: .sequentiallyConsistent)
+        context.open.load(ordering: .sequentiallyConsistent)
     }
 
-    /// Graceful stop: stop accepting connections at once, let in-flight requests (uploads
-    /// included) finish until `timeoutSeconds` passes, then stop the daemon, closing whatever is
-    /// left, and close the listening socket. Returns true when nothing was cut off.
-    /// A request being answered on a thread of its own (`HTTPHandler.respondIfQuick` declined
-    /// it) is always waited for, even past the deadline: libmicrohttpd cannot stop under it.
+    /// The server's counters, as GET /metrics shows them.
+    public var metrics: ServerMetrics { context.metrics }
+
+    /// Graceful stop: stop accepting connections at once, serve the requests in flight (uploads
+    /// and queued ones included) until `timeoutSeconds` passes, then answer 503 to those still
+    /// waiting for memory or a worker, let the computations running finish (each is bounded by
+    /// the handler's limits), stop the daemon, closing whatever is left (uploads still arriving),
+    /// and close the listening socket. Returns true when nothing was cut off or shed.
     /// Safe to call more than once and from any thread, but not from inside a handler.
     public func shutdown(timeoutSeconds: Double) -> Bool {
         // Clamped so that NaN, negative or infinite timeouts cannot trap in the conversion.
@@ -57,9 +60,16 @@ public final class HTTPServer: Sendable {
         // mid-poll); meanwhile the kernel may queue a few connections, reset on close.
         let listenSocket = MHD_quiesce_daemon(running.daemon)
         let drained = waitUntilNoRequestsInFlight(deadline: deadline)
+        if !drained && context.scheduler.busy {
+            // The 503s to what waited and the last computations' answers need a moment to go out
+            // before MHD closes their connections: a little longer, not unboundedly.
+            finishComputations()
+            _ = waitUntilNoRequestsInFlight(deadline: .now + .milliseconds(500))
+        }
         stop(running)
         if listenSocket >= 0 { close(listenSocket) }  // after quiesce it is ours to close
         lifecycle.withLock { $0 = .stopped(drained: drained) }
+        lifecycle.broadcast()
         return drained
     }
 
@@ -115,7 +125,8 @@ extension HTTPServer {
                 UInt32(configuration.connectionTimeoutSeconds),
                 UInt32(configuration.connectionLimit),
                 UInt32(configuration.perIPConnectionLimit),
-                configuration.threadPoolSize)
+                configuration.threadPoolSize,
+                configuration.connectionMemoryBytes)
         }
         guard let daemon = started else {
             retained.release()
@@ -123,42 +134,52 @@ extension HTTPServer {
             throw HTTPServerError.startFailed(
                 host: configuration.host, port: configuration.port, reason: reason)
         }
+        guard context.workers.start(configuration.workers) else {
+            MHD_stop_daemon(daemon)
+            retained.release()
+            throw HTTPServerError.startFailed(
+                host: configuration.host, port: configuration.port, reason: "no worker thread could be created")
+        }
         if configuration.accessLog { context.accessLog.start() }
         return RunningDaemon(daemon: daemon, retainedContext: retained)
     }
 
-    /// MHD_stop_daemon joins MHD's threads and completes every open request (NOTIFY_COMPLETED
-    /// fires for each), so only afterwards is the context's retain released.
+    /// Closes the scheduler (what still waits gets 503) and joins the workers (what runs
+    /// finishes), so that no connection is suspended and no worker calls into MHD any more: MHD
+    /// panics on stopping with a suspended connection. Then MHD_stop_daemon joins MHD's threads
+    /// and completes every open request (NOTIFY_COMPLETED fires for each), so only afterwards is
+    /// the context's retain released.
     fileprivate func stop(_ running: RunningDaemon) {
-        // Requests answered on threads of their own finish first, however long the drain was:
-        // MHD panics on stopping with a suspended connection, and a worker's last act is a call
-        // into MHD. The handler's own limits bound the wait. From here on, nothing is offloaded.
-        context.stopping.store(true, ordering: .sequentiallyConsistent)
-        while context.offloaded.load(ordering: .sequentiallyConsistent) > 0 { usleep(2_000) }
+        finishComputations()
         MHD_stop_daemon(running.daemon)
         context.accessLog.stop()  // after MHD: the last requests' lines are in by now
         running.retainedContext.release()
     }
 
-    /// Polls the in-flight count every 2 ms: short enough to add no visible latency to a
-    /// shutdown, long enough to cost nothing. Returns false if the deadline came first.
+    /// Answers 503 to every request waiting for memory or a worker, lets the workers finish what
+    /// they compute and leave, and waits until every connection has been resumed.
+    fileprivate func finishComputations() {
+        context.scheduler.close()
+        context.workers.join()
+        context.scheduler.waitUntilIdle()
+    }
+
+    /// Sleeps until the last request in flight completes (endRequest wakes it) or the deadline
+    /// passes; false if the deadline came first.
     fileprivate func waitUntilNoRequestsInFlight(deadline: ContinuousClock.Instant) -> Bool {
-        while inFlightRequests > 0 {
-            if ContinuousClock.now >= deadline { return false }
-            usleep(2_000)
-        }
-        return true
+        context.draining.store(true, ordering: .sequentiallyConsistent)
+        defer { context.draining.store(false, ordering: .sequentiallyConsistent) }
+        let context = context
+        return context.drained.wait(
+            until: { _ in context.open.load(ordering: .sequentiallyConsistent) == 0 },
+            deadline: deadline) { _ in true } ?? false
     }
 
     /// Another caller is already shutting down: wait for its verdict rather than guess.
     fileprivate func awaitOtherShutdown() -> Bool {
-        while true {
-            let verdict: Bool? = lifecycle.withLock { state in
-                if case .stopped(let drained) = state { return drained }
-                return nil
-            }
-            if let verdict { return verdict }
-            usleep(2_000)
-        }
+        lifecycle.wait(until: { if case .stopped = $0 { true } else { false } }) { state in
+            if case .stopped(let drained) = state { return drained }
+            return false
+        } ?? false
     }
 }

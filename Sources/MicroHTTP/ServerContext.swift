@@ -1,18 +1,22 @@
 // Everything libmicrohttpd's callbacks can reach through their `cls` pointer: settings, the
-// handler, the in-flight count, and the birth and death of per-request state.
-// It does not own the daemon; HTTPServer does, and keeps this object retained while it runs.
+// handler, the scheduler and its workers, the metrics, and the birth and death of per-request
+// state. It does not own the daemon; HTTPServer does, and keeps this object retained while it runs.
 import Synchronization
 
 /// Shared, immutable-or-synchronized state of one server, reachable from any MHD thread.
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let handler: any HTTPHandler
-    /// Requests between their request line and MHD's completion notice.
-    let inFlight = Atomic<Int>(0)
-    /// Requests being answered on a thread of their own, their connections suspended (Offload.swift).
-    let offloaded = Atomic<Int>(0)
-    /// Set by HTTPServer.stop before it waits for `offloaded` to reach 0: no request is offloaded after.
-    let stopping = Atomic<Bool>(false)
+    let metrics: ServerMetrics
+    let scheduler: Scheduler
+    let workers: WorkerPool
+    /// Requests between their request line and their completion (the answer sent, or the
+    /// connection gone): what shutdown drains. `metrics.inFlight` counts them until answered.
+    let open = Atomic<Int>(0)
+    /// Set while HTTPServer.shutdown waits for the open requests: the last one to complete
+    /// wakes it (`drained`), instead of it polling the count.
+    let draining = Atomic<Bool>(false)
+    let drained = Monitor<Void>(())
     /// The last message libmicrohttpd logged: the best explanation when MHD_start_daemon fails.
     let lastLibraryMessage = Locked<String?>(nil)
     /// Request lines, batched (started and stopped with the daemon when `accessLog` is on).
@@ -21,6 +25,11 @@ final class ServerContext: Sendable {
     init(configuration: ServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        metrics = ServerMetrics(memoryBudgetBytes: configuration.maxMemoryBytes, workers: configuration.workers)
+        scheduler = Scheduler(
+            budget: configuration.maxMemoryBytes, maxQueue: configuration.maxQueue,
+            inlineWork: configuration.inlineWork, workers: configuration.workers, metrics: metrics)
+        workers = WorkerPool(scheduler: scheduler)
     }
 
     // MARK: Request lifecycle (the only allocation and release of RequestState)
@@ -28,15 +37,26 @@ final class ServerContext: Sendable {
     /// Request line received: creates the request's state, to be kept by MHD in `*con_cls`
     /// until `endRequest`.
     func beginRequest(rawURI: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer {
-        inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        open.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        metrics.inFlight.wrappingAdd(1, ordering: .relaxed)
         return RequestState.allocate(rawURI: rawURI)
     }
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out, or the
-    /// daemon stopped). Balances `beginRequest`.
-    func endRequest(_ state: UnsafeMutableRawPointer) {
-        RequestState.release(state)
-        inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+    /// daemon stopped). Balances `beginRequest`, and gives its memory back to the budget.
+    func endRequest(_ pointer: UnsafeMutableRawPointer) {
+        let left = open.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
+        let state = RequestState.at(pointer)
+        if !state.pointee.countedOut { metrics.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+        var reserved = state.pointee.reserved
+        if case .parked(let parked) = state.pointee.phase {
+            reserved = scheduler.take(parked).holding  // completed while parked: only when MHD stops
+        }
+        RequestState.release(pointer)
+        scheduler.release(reserved)
+        if left == 0 && draining.load(ordering: .sequentiallyConsistent) {
+            drained.broadcast()
+        }
     }
 
     // MARK: Messages from libmicrohttpd

@@ -12,8 +12,8 @@ struct ServerCommand: ParsableCommand {
         commandName: "backprop-server",
         abstract: "Backpropagation over HTTP: send a network with inputs and targets, get every quantity of the backward pass.",
         discussion: """
-            Routes: POST /forward, /gradients, /step, /explain, /init; GET /healthz, /openapi.yaml, and
-            the playground at GET / (open http://HOST:PORT/ in a browser).
+            Routes: POST /forward, /gradients, /step, /explain, /init; GET /healthz, /metrics, /openapi.yaml,
+            and the playground at GET / (open http://HOST:PORT/ in a browser).
             Every option can also be set by an environment variable, named after the option:
             BACKPROP_HOST, BACKPROP_PORT, BACKPROP_THREADS, BACKPROP_MAX_BODY_BYTES, … (the command
             line wins). Prints "listening on http://HOST:PORT" once ready; logs go to standard error.
@@ -27,8 +27,20 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "TCP port; 0 picks a free one (the real port is printed). Default 8080. [env BACKPROP_PORT]")
     var port: Int?
 
-    @Option(help: "Threads of the pool thread model. Default: twice the number of CPU cores. [env BACKPROP_THREADS]")
+    @Option(help: "Polling threads: they share all connections, read requests and answer the small ones. Default: twice the number of CPU cores. [env BACKPROP_THREADS]")
     var threads: Int?
+
+    @Option(help: "Worker threads for computations (any request over about 0.2 ms of work). Default: the number of CPU cores. [env BACKPROP_WORKERS]")
+    var workers: Int?
+
+    @Option(help: "Memory budget for requests in flight, in bytes (suffixes K, M, G, Ki, Mi, Gi allowed). A request that does not fit waits in the queue or gets 503 with Retry-After, its body unread. Default: 3/4 of the cgroup's memory limit, else 1/2 of physical memory. [env BACKPROP_MAX_MEMORY]")
+    var maxMemory: String?
+
+    @Option(help: "Requests that may wait for memory or a worker at once; more get 503. Default 32. [env BACKPROP_MAX_QUEUE]")
+    var maxQueue: Int?
+
+    @Option(help: "Largest response a request may ask for, in bytes (suffixes allowed). Default 67108864 (64 MiB). [env BACKPROP_MAX_RESPONSE_BYTES]")
+    var maxResponseBytes: String?
 
     @Option(help: "Largest request body in bytes; larger ones get 413. Default 33554432 (32 MiB). [env BACKPROP_MAX_BODY_BYTES]")
     var maxBodyBytes: Int?
@@ -48,6 +60,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Origins allowed to call from a browser, comma-separated (or repeat the option), each scheme://host[:port] exactly as browsers send it (no path, no trailing slash); * allows any. Default none: cross-origin preflights get 403. [env BACKPROP_CORS_ORIGIN]")
     var corsOrigin: [String] = []
 
+    @Option(help: "libmicrohttpd's memory per connection, in bytes: it holds a request's head (a head over about 14 KB gets 431 at the default) and the read buffer; libmicrohttpd clears it for every request. Default 16384. [env BACKPROP_CONNECTION_MEMORY]")
+    var connectionMemory: String?
+
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int?
 
@@ -56,9 +71,6 @@ struct ServerCommand: ParsableCommand {
 
     @Option(help: "Most simultaneous connections from one IP address. Default 128. [env BACKPROP_MAX_CONNECTIONS_PER_IP]")
     var maxConnectionsPerIp: Int?
-
-    @Option(help: "How connections map to threads: pool (--threads threads share all connections; a request that would take more than about 0.2 ms is answered on a thread of its own, so it delays no one) or per-connection (a thread each). Default pool. [env BACKPROP_THREAD_MODEL]")
-    var threadModel: String?
 
     @Option(help: "Seconds to wait for requests in flight on SIGTERM/SIGINT. Default 30. [env BACKPROP_SHUTDOWN_TIMEOUT]")
     var shutdownTimeout: Int?
@@ -71,22 +83,24 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let env = Environment()
-        // ServerConfiguration's defaults, except threads (twice the cores) and the thread model.
+        // ServerConfiguration's defaults, except threads (twice the cores) and workers (the cores).
         var http = ServerConfiguration()
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         http.host = host ?? env.string("BACKPROP_HOST") ?? http.host
         http.port = try checked("port", port ?? env.int("BACKPROP_PORT") ?? http.port, 0...65535)
         // Twice the cores: with as many as the cores, small /step requests ran at 0.68-0.78 of the
         // C server's rate; with twice, 0.82-0.95 (../shared/bench/compare, same hour).
-        http.threads = try checked("threads", threads ?? env.int("BACKPROP_THREADS") ?? 2 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 1...1024)
+        http.threads = try checked("threads", threads ?? env.int("BACKPROP_THREADS") ?? 2 * cores, 1...1024)
+        // One per core: computations are CPU-bound (BLAS runs one thread per request), so more
+        // would only share the cores and hold more memory at once.
+        http.workers = try checked("workers", workers ?? env.int("BACKPROP_WORKERS") ?? cores, 1...1024)
+        http.maxMemoryBytes = try checked("max-memory", ByteCount.parse(option: "max-memory", maxMemory ?? env.string("BACKPROP_MAX_MEMORY")) ?? http.maxMemoryBytes, (1 << 20)...Int.max)
+        http.maxQueue = try checked("max-queue", maxQueue ?? env.int("BACKPROP_MAX_QUEUE") ?? http.maxQueue, 0...100_000)
         http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? http.maxBodyBytes, 1...(1 << 40))
+        http.connectionMemoryBytes = try checked("connection-memory", ByteCount.parse(option: "connection-memory", connectionMemory ?? env.string("BACKPROP_CONNECTION_MEMORY")) ?? http.connectionMemoryBytes, 4096...(16 << 20))
         http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? http.connectionTimeoutSeconds, 1...86_400)
         http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? http.connectionLimit, 1...100_000)
         http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? http.perIPConnectionLimit, 1...100_000)
-        switch threadModel ?? env.string("BACKPROP_THREAD_MODEL") ?? "pool" {
-        case "per-connection": http.threadModel = .threadPerConnection
-        case "pool": http.threadModel = .pool
-        case let other: throw ValidationError("--thread-model must be per-connection or pool, found \"\(other)\"")
-        }
         http.accessLog = !(quiet || env.string("BACKPROP_QUIET").map { $0 == "1" || $0 == "true" } == true)
 
         let defaults = Limits.default
@@ -115,7 +129,9 @@ struct ServerCommand: ParsableCommand {
         // One BLAS thread per request: requests already run on every core.
         BLAS.configure(threads: 1)
 
-        var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins, log: logLine)
+        let maxResponse = try checked("max-response-bytes", ByteCount.parse(option: "max-response-bytes", maxResponseBytes ?? env.string("BACKPROP_MAX_RESPONSE_BYTES")) ?? (64 << 20), 1...Int.max)
+        var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins, maxResponseBytes: maxResponse,
+                                                        maxMemoryBytes: http.maxMemoryBytes, log: logLine)
         serviceConfiguration.katexDirectory = katexDirectory ?? env.string("BACKPROP_KATEX_DIRECTORY") ?? serviceConfiguration.katexDirectory
         let service = BackpropService(configuration: serviceConfiguration)
         let server = HTTPServer(configuration: http, handler: service)

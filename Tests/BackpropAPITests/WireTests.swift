@@ -209,11 +209,11 @@ struct WireValueTests {
         #expect(post("/step", deep).type == "urn:backprop:problem:limit-exceeded")
         let service = BackpropService()
         let xor = #"{"network": {"layers": [{"weights": [[0.5, -0.4], [0.3, 0.8]], "biases": [0.1, -0.1]}, {"weights": [[0.7, -0.6]], "biases": [0]}]}, "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]], "steps": 100000}"#
-        guard case .computation(let work, _) = service.prepare(HTTPRequest(method: "POST", path: "/step", body: Array(xor.utf8))) else {
+        guard case .later(let computation) = service.prepare(HTTPRequest(method: "POST", path: "/step", body: Array(xor.utf8))) else {
             Issue.record("XOR × 100 000 steps should be admitted")
             return
         }
-        #expect(work <= Limits.default.maxWork)
+        #expect(computation.cost.work <= Limits.default.maxWork)
     }
 }
 

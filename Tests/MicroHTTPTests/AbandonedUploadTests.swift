@@ -9,10 +9,9 @@ import MicroHTTP
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct AbandonedUploadTests {
-    @Test(arguments: [ThreadModel.pool, .threadPerConnection], [1, 2])
-    func aClientLeavingMidUploadEndsItsRequestAtOnce(model: ThreadModel, threads: Int) throws {
+    @Test(arguments: [1, 2])
+    func aClientLeavingMidUploadEndsItsRequestAtOnce(threads: Int) throws {
         let fixture = try TestServer {
-            $0.threadModel = model
             $0.threads = threads
             $0.connectionTimeoutSeconds = 30  // far longer than the test waits
             $0.perIPConnectionLimit = 16

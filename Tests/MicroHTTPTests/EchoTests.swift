@@ -94,15 +94,6 @@ import Testing
         #expect(eventually { fixture.server.inFlightRequests == 0 })
     }
 
-    @Test func threadPerConnectionModeServesToo() throws {
-        let fixture = try TestServer { $0.threadModel = .threadPerConnection }
-        defer { _ = fixture.server.shutdown(timeoutSeconds: 1) }
-        let body = patternBytes(4096, seed: 5)
-        let response = try RawHTTP.exchange(port: fixture.port, "POST", "/tpc", body: body)
-        #expect(response.status == 200)
-        #expect(response.body == body)
-    }
-
     @Test func accessLogDoesNotDisturbResponses() throws {
         let fixture = try TestServer { $0.accessLog = true }
         defer { _ = fixture.server.shutdown(timeoutSeconds: 1) }

@@ -8,9 +8,38 @@ import Synchronization
 
 /// Answers with the request body as its body and the request's parts as `x-` headers, so a
 /// test sees exactly what MicroHTTP delivered to the application. `X-Status` picks the status.
+/// `X-Work: N` makes the answer a computation of N work units (on a worker when N is over the
+/// server's inlineWork), `X-Memory: B` its memory cost, `X-Sleep-Ms: T` how long it takes.
 struct EchoHandler: HTTPHandler {
     /// Incremented by `bodyTooLarge`, to prove which path answered.
     let tooLargeCalls = Counter()
+    /// Computations run, and the most that ran at once.
+    let runs = Counter()
+    let concurrentRuns = Counter()
+    let mostConcurrentRuns = Counter()
+    /// Bytes reserved per body byte before the body is read (the protocol's default is 2).
+    var admissionPerBodyByte = 2
+
+    func admissionBytes(for head: HTTPRequest, bodyBytes: Int) -> Int {
+        admissionPerBodyByte * bodyBytes
+    }
+
+    func prepare(_ request: HTTPRequest) -> HandlerAnswer {
+        guard let work = request.header("x-work").flatMap({ Int($0) }) else { return .now(respond(to: request)) }
+        let memory = request.header("x-memory").flatMap { Int($0) } ?? 0
+        let sleep = request.header("x-sleep-ms").flatMap { UInt32($0) } ?? 0
+        return .later(Computation(cost: ComputationCost(work: work, memoryBytes: memory)) { _ in
+            runs.increment()
+            mostConcurrentRuns.raise(to: concurrentRuns.increment())
+            defer { concurrentRuns.decrement() }
+            usleep(sleep * 1000)
+            var response = respond(to: request)
+            response.headers.append(("X-Computed", "yes"))
+            return response
+        })
+    }
+
+    func routeLabel(for request: HTTPRequest) -> String { request.path }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
@@ -35,7 +64,12 @@ struct EchoHandler: HTTPHandler {
 
 final class Counter: Sendable {
     private let value = Atomic<Int>(0)
-    func increment() { value.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+    /// Adds one; returns the new count.
+    @discardableResult
+    func increment() -> Int { value.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue }
+    func decrement() { value.wrappingSubtract(1, ordering: .sequentiallyConsistent) }
+    /// Sets the count to `candidate` if that is larger.
+    func raise(to candidate: Int) { value.max(candidate, ordering: .sequentiallyConsistent) }
     var count: Int { value.load(ordering: .sequentiallyConsistent) }
 }
 
@@ -45,13 +79,14 @@ struct TestServer {
     let port: Int
     let handler: EchoHandler
 
-    init(_ adjust: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(handler: EchoHandler = EchoHandler(), _ adjust: (inout ServerConfiguration) -> Void = { _ in }) throws {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
         configuration.accessLog = false  // keep test output readable; one test turns it on
+        configuration.maxMemoryBytes = 1 << 30  // not this machine's default: tests set what they test
         adjust(&configuration)
-        handler = EchoHandler()
+        self.handler = handler
         server = HTTPServer(configuration: configuration, handler: handler)
         port = try server.start()
     }

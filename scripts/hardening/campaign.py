@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The live-server parts of scripts/hardening.sh: load, slow, mix, shutdown.
+"""The live-server parts of scripts/hardening.sh: load, slow, mix, shutdown, flood (flood.py).
 
 usage: campaign.py PART SERVER_BINARY [extra server args...]
 
@@ -60,6 +60,12 @@ def head(method, path, length=None, keep_alive=False, extra=()):
 
 def read_response(s):
     """One response: (status, body bytes). Raises on a close before the response is complete."""
+    status, _, body = read_response_with_headers(s)
+    return status, body
+
+
+def read_response_with_headers(s):
+    """One response: (status, {lowercased name: value}, body bytes)."""
     buf = b""
     while b"\r\n\r\n" not in buf:
         chunk = s.recv(65536)
@@ -69,24 +75,25 @@ def read_response(s):
     head_bytes, rest = buf.split(b"\r\n\r\n", 1)
     lines = head_bytes.decode(errors="replace").split("\r\n")
     status = int(lines[0].split()[1])
-    length = None
+    headers = {}
     for line in lines[1:]:
         k, _, v = line.partition(":")
-        if k.strip().lower() == "content-length":
-            length = int(v.strip())
+        headers[k.strip().lower()] = v.strip()
+    length = int(headers["content-length"]) if "content-length" in headers else None
+    body = bytearray(rest)  # appending to bytes would copy it all per chunk: seconds for 30 MB
     if length is None:
         while True:
             chunk = s.recv(65536)
             if not chunk:
                 break
-            rest += chunk
-        return status, rest
-    while len(rest) < length:
-        chunk = s.recv(max(65536, length - len(rest)))
+            body += chunk
+        return status, headers, bytes(body)
+    while len(body) < length:
+        chunk = s.recv(max(65536, length - len(body)))
         if not chunk:
-            raise ConnectionError(f"closed after {len(rest)} of {length} body bytes")
-        rest += chunk
-    return status, rest[:length]
+            raise ConnectionError(f"closed after {len(body)} of {length} body bytes")
+        body += chunk
+    return status, headers, bytes(body[:length])
 
 
 def request(port, method, path, body=b"", src="127.0.0.1", timeout=10):
@@ -626,7 +633,12 @@ def part_shutdown(binary, extra):
     return ok, summary
 
 
-PARTS = {"load": part_load, "slow": part_slow, "mix": part_mix, "shutdown": part_shutdown}
+def part_flood(binary, extra):
+    from flood import part_flood as flood  # flood.py imports this file's helpers
+    return flood(binary, extra)
+
+
+PARTS = {"load": part_load, "slow": part_slow, "mix": part_mix, "shutdown": part_shutdown, "flood": part_flood}
 
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in PARTS:

@@ -44,6 +44,11 @@ struct ProblemRequest {
     var inputs: Matrix { samples.inputs }
     var form: SampleForm { samples.form }
 
+    /// How many numbers were read from the body: the parameters and the samples.
+    var parsedNumbers: Int {
+        add(network.parameterCount, add(samples.inputs.storage.count, samples.targets?.storage.count ?? 0))
+    }
+
     /// The limits' issues for `passes` passes over the samples, work reported at `workPointer`
     /// (default: the samples).
     func limitIssues(_ limits: Limits, passes: Int, workPointer: String? = nil) -> [FieldIssue] {

@@ -59,12 +59,13 @@ extension JSONWriter {
     }
 }
 
-/// A capacity guess for a response: 22 bytes per number (a 17-digit number and its comma are
-/// 20–21), plus 1 KiB for keys and brackets. Guessing low costs a regrowth of the whole output (a
-/// malloc and a copy of megabytes for a large response); guessing a little high costs nothing,
-/// since untouched capacity is never resident.
+/// A response's size from its count of numbers: 25 bytes per number (the longest shortest
+/// round-trip float64, `-2.2250738585072014e-308`, and its comma), plus 1 KiB for keys and
+/// brackets. An upper bound, so the writer reserves it once and never regrows (a malloc and a copy
+/// of megabytes for a large response); untouched capacity is never resident. The writer's
+/// reservation stops at 1 GiB; the response limit refuses long before.
 func estimatedBytes(numbers: Int) -> Int {
-    min(1024 + numbers * 22, 1 << 30)
+    add(1024, mul(numbers, 25))
 }
 
 enum ResponseBody {
