@@ -57,7 +57,7 @@ public struct TrainingResult: Sendable, Equatable {
     /// E of the batch each recorded step trained on (steps 0, k, 2k, …), before that step;
     /// losses[0] is the loss of the network as sent.
     public var losses: [Double]
-    /// The regularization penalty P before each recorded step; empty without regularization.
+    /// The regularization penalty P before each recorded step (0 without regularization).
     public var penalties: [Double]
     /// E of the validation set before each recorded step; empty without one.
     public var validationLosses: [Double]
@@ -123,10 +123,8 @@ extension Problem {
                 g = try network.gradients(inputs, targets: t, loss: loss, reduction: reduction, site: site)
             }
             if record { losses.append(g.loss) }
-            if !regularization.isZero {
-                let penalty = try g.addRegularization(regularization, of: network, site: site)
-                if record { penalties.append(penalty) }
-            }
+            let penalty = try g.addRegularization(regularization, of: network, site: site)  // 0, untouched, without
+            if record { penalties.append(penalty) }
             if let bad = optimizer.update(&network, gradients: g.layers, learningRate: options.learningRate, updateBiases: options.updateBiases) {
                 throw nonFinite(bad.description, layer: bad.layer, site: site)
             }

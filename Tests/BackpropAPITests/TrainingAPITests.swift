@@ -148,6 +148,16 @@ struct TrainingAPITests {
         #expect(answer("/step", base + #", "steps": 6}"#).text == epochs.text)
     }
 
+    /// A regularization of zeros is still a regularization asked for: penalties of 0 (a found
+    /// crash: there were no penalties to report).
+    @Test func zeroRegularizationReportsZeroPenalties() throws {
+        let r = answer("/step", #"{"network": \#(network), \#(samples), "steps": 3, "regularization": {"l2": 0}, "details": false}"#)
+        try #require(r.status == 200, "\(r.text)")
+        #expect(numbers("penalties", of: r.text) == [0, 0, 0])
+        let plain = answer("/step", #"{"network": \#(network), \#(samples), "steps": 3, "details": false}"#)
+        #expect(member("network", of: r.text) == member("network", of: plain.text))
+    }
+
     /// /gradients with regularization, by hand: ∂E/∂w + λ2·w + λ1·sign(w) on the weights (not the
     /// biases), and P = (λ2/2)Σw² + λ1Σ|w| beside the loss.
     @Test func gradientsAddThePenaltysTerm() throws {
