@@ -29,6 +29,7 @@ EXPECTED_SCHEMAS = {
     "ForwardRequest", "GradientsRequest", "StepRequest", "ExplainRequest", "InitRequest",
     "ForwardResponse", "GradientsResponse", "StepResponse", "ExplainResponse", "InitResponse",
     "LayerForward", "LayerGradients", "Health", "Problem", "ProblemFieldError",
+    "Optimizer", "OptimizerState", "Regularization", "ValidationSet",
 }
 BASE = "urn:backprop:openapi"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
