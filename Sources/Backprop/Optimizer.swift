@@ -215,13 +215,27 @@ public struct Optimizer: Sendable, Equatable {
         precondition(state.step < OptimizerState.maxStep, "step count at its limit")
         state.step += 1
         let scalars = StepScalars(algorithm, step: state.step, learningRate: learningRate)
-        if state.layers.isEmpty {
+        // An algorithm without buffers (plain descent) keeps no per-layer state at all, unless a
+        // client sent some (a bias state carried through with frozen biases): no arrays to make.
+        let keepsState = !algorithm.buffers.isEmpty || !state.layers.isEmpty
+        if keepsState && state.layers.isEmpty {
             state.layers = Array(repeating: LayerState(), count: layerCount)
         }
         var firstNonFinite: NonFiniteUpdate?
         for l in 0..<layerCount {
             let dW = weightGradients[l]
             precondition(dW.rows == network.layers[l].weights.rows && dW.cols == network.layers[l].weights.cols, "∂E/∂W shaped like W")
+            guard keepsState else {
+                var none = ParameterState()
+                if let bad = scalars.update(&network.layers[l].weights.storage, gradient: dW.storage, state: &none) {
+                    firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .weights, buffer: bad.buffer)
+                }
+                if updateBiases, network.layers[l].biases != nil, let dB = biasGradients[l],
+                   let bad = scalars.update(&network.layers[l].biases!, gradient: dB, state: &none) {
+                    firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .biases, buffer: bad.buffer)
+                }
+                continue
+            }
             if let bad = scalars.update(&network.layers[l].weights.storage, gradient: dW.storage, state: &state.layers[l].weights) {
                 firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .weights, buffer: bad.buffer)
             }

@@ -66,12 +66,14 @@ public struct Limits: Sendable, Equatable {
             let (s, o3) = a.addingReportingOverflow(c)
             return (s, o1 || o2 || o3)
         }
-        var terms: [(Int, Int, String)] = []  // (count, per unit, written)
-        terms.append((steps, pass(b).0, "\(steps) × (\(p) × \(b) + \(layerOverhead) × \(l))"))
-        terms.append((1, pass(n).0, "1 × (\(p) × \(n) + \(layerOverhead) × \(l))"))
-        if v > 0 { terms.append((validationPasses, pass(v).0, "\(validationPasses) × (\(p) × \(v) + \(layerOverhead) × \(l))")) }
-        if c > 0 { terms.append((steps, c * p, "\(steps) × \(c) × \(p)")) }
-        if regularized { terms.append((steps, 6 * w, "\(steps) × 6 × \(w)")) }
+        // (count, per unit, written): the written form is a closure, built only for an error message.
+        var terms: [(Int, Int, () -> String)] = []
+        let overhead = layerOverhead
+        terms.append((steps, pass(b).0, { "\(steps) × (\(p) × \(b) + \(overhead) × \(l))" }))
+        terms.append((1, pass(n).0, { "1 × (\(p) × \(n) + \(overhead) × \(l))" }))
+        if v > 0 { terms.append((validationPasses, pass(v).0, { "\(validationPasses) × (\(p) × \(v) + \(overhead) × \(l))" })) }
+        if c > 0 { terms.append((steps, c * p, { "\(steps) × \(c) × \(p)" })) }
+        if regularized { terms.append((steps, 6 * w, { "\(steps) × 6 × \(w)" })) }
         var total = 0, overflow = pass(b).1 || pass(n).1 || pass(v).1
         for (count, unit, _) in terms {
             let (t, o1) = count.multipliedReportingOverflow(by: unit)
@@ -80,21 +82,23 @@ public struct Limits: Sendable, Equatable {
             total = s
         }
         let plain = b == n && v == 0 && c == 0 && !regularized
-        let formula = plain ? "passes × (parameters × samples + \(layerOverhead) × layers) = \(steps + 1) × (\(p) × \(n) + \(layerOverhead) × \(l))"
-            : "steps × (parameters × batch + \(layerOverhead) × layers) + final loss" + (v > 0 ? " + validation" : "")
-                + (c > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + terms.map(\.2).joined(separator: " + ")
-        return Work(total: overflow ? nil : total, formula: formula)
+        return Work(total: overflow ? nil : total) {
+            plain ? "passes × (parameters × samples + \(overhead) × layers) = \(steps + 1) × (\(p) × \(n) + \(overhead) × \(l))"
+                : "steps × (parameters × batch + \(overhead) × layers) + final loss" + (v > 0 ? " + validation" : "")
+                    + (c > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + terms.map { $0.2() }.joined(separator: " + ")
+        }
     }
 
     /// A computation's work in these units, and how it was counted (for the error message).
     struct Work {
         /// nil when it overflows Int.
         var total: Int?
-        var formula: String
+        /// How it was counted, written only for an error message.
+        var formula: () -> String
 
         func issues(_ limits: Limits, at pointer: String) -> [FieldIssue] {
             guard total.map({ $0 > limits.maxWork }) ?? true else { return [] }
-            return [FieldIssue(.limitExceeded, pointer, "work = \(formula) = \(total.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")]
+            return [FieldIssue(.limitExceeded, pointer, "work = \(formula()) = \(total.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")]
         }
     }
 
