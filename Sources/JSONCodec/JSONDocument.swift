@@ -203,6 +203,31 @@ public struct JSONNode: Sendable {
         return JSONNode(document: document, index: k + 1, pooled: false)
     }
 
+    /// A 64-bit summary of this object's member names, for skipping lookups of absent names:
+    /// each name sets `nameBit(name)`; a name whose bit is clear is not a member. An object with a
+    /// name beyond ASCII (compared by canonical equivalence, not bytes) sets every bit. 0 for
+    /// anything but an object.
+    public var memberNameMask: UInt64 {
+        guard !pooled, entry.kind == .object else { return 0 }
+        let names = document.text.elements
+        var mask: UInt64 = 0
+        var k = index + 1
+        for _ in 0..<entry.count {
+            let key = document.entries[k]
+            if key.kind != .key { return ~0 }
+            mask |= Self.nameBit(UnsafeBufferPointer(rebasing: names[Int(key.payload) ..< Int(key.payload) + key.count]))
+            k = document.end(of: k + 1)
+        }
+        return mask
+    }
+
+    /// The bit of `memberNameMask` a name sets: from its length and its first and last bytes.
+    @inline(__always)
+    public static func nameBit(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let first = name.first, let last = name.last else { return 1 }
+        return 1 << ((UInt64(name.count) &* 7 &+ UInt64(first) &* 3 &+ UInt64(last)) & 63)
+    }
+
     /// The names of this object's members that are none of `known` (compared as `member(_:)`
     /// compares), in document order; [] for anything else. Only those names become Strings, so
     /// an object whose every member is known costs byte comparisons and no allocation.

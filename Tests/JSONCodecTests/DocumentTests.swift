@@ -98,4 +98,16 @@ private func document(_ text: String) throws -> JSONNode {
         let root = try document("[" + large + "," + large + ", {\"k3\": {\"k3\": 1}}]")
         #expect(root.count == 3)
     }
+
+    /// The name mask never says "absent" for a present name (it may say "maybe" for an absent one):
+    /// every member's bit is set, and a name beyond ASCII sets them all.
+    @Test func theNameMaskHasEveryMembersBit() throws {
+        func bit(_ s: String) -> UInt64 { Array(s.utf8).withUnsafeBufferPointer { JSONNode.nameBit($0) } }
+        let names = ["network", "input", "learningRate", "a", "", "steps", "optimizer"]
+        let root = try document("{" + names.map { "\"\($0)\": 0" }.joined(separator: ",") + "}")
+        for name in names { #expect(root.memberNameMask & bit(name) != 0, "\(name)") }
+        #expect(root.memberNameMask.nonzeroBitCount <= names.count)
+        #expect(try document("{\"\u{212A}\": 1}").memberNameMask == ~0)
+        #expect(try document("[1]").memberNameMask == 0)
+    }
 }

@@ -130,15 +130,22 @@ struct FieldObject {
     /// 422 issues of this object and the objects within it, pointers relative to this object.
     var issues: [FieldIssue] = []
 
+    /// Which names the members have, summarized (`JSONNode.memberNameMask`): most fields a
+    /// request could send are absent, and their lookups end here instead of comparing names.
+    private let names: UInt64
+
     init(_ field: Field) throws(APIError) {
         guard field.node.kind == .object else { throw field.mismatch("an object") }
         node = field.node
+        names = node.memberNameMask
         known.reserveCapacity(16)
     }
 
     /// The member called `key`, which becomes a known field; `found` counts it when `reading`.
     private mutating func member(_ key: StaticString, reading: Bool = true) -> JSONNode? {
         known.append(key)
+        let bit = JSONNode.nameBit(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        guard names & bit != 0 || !key.isASCII else { return nil }
         let value = node.member(key)
         if reading && value != nil { found += 1 }
         return value
