@@ -69,6 +69,12 @@ def matrix(rows, cols, scale=0.5, distinct=8):
     return "[" + ",".join(texts[r % len(texts)] for r in range(rows)) + "]"
 
 
+def fractions(rows, cols, distinct=8):
+    """rows × cols of numbers in (0, 1): targets for cross_entropy after sigmoid."""
+    texts = ["[" + ",".join(f"{rng.uniform(0.01, 0.99):.3f}" for _ in range(cols)) + "]" for _ in range(min(distinct, rows))]
+    return "[" + ",".join(texts[r % len(texts)] for r in range(rows)) + "]"
+
+
 def one_hot(rows, cols):
     texts = []
     for r in range(min(rows, 8)):
@@ -178,11 +184,11 @@ case("step-softmax-ce", "/step", 1000,
                     learningRate=0.1, steps=k, details=False, lossEvery=100))
 case("step-sigmoid-ce", "/step", 1000,
      lambda k: f"1-1000 sigmoid + cross_entropy, 1000 samples, {k} steps",
-     lambda k: body(network([layer(1000, 1, "sigmoid")]), matrix(1000, 1), matrix(1000, 1000, 0.49).replace("-", ""),
+     lambda k: body(network([layer(1000, 1, "sigmoid")]), matrix(1000, 1), fractions(1000, 1000),
                     loss='"cross_entropy"', learningRate=0.1, steps=k, details=False, lossEvery=100))
 case("step-many-samples", "/step", 50_000,
-     lambda k: f"1-1 sigmoid, 10000 samples, {k} steps",
-     lambda k: body(network([layer(1, 1)]), matrix(10000, 1), matrix(10000, 1, 0.5).replace("-", ""),
+     lambda k: f"1-1 sigmoid + cross_entropy, 10000 samples, {k} steps",
+     lambda k: body(network([layer(1, 1)]), matrix(10000, 1), fractions(10000, 1), loss='"cross_entropy"',
                     learningRate=0.1, steps=k, details=False, lossEvery=1000))
 case("step-deep-adam", "/step", 3000,
      lambda k: f"100 layers 1-1 sigmoid, 1 sample + 1 validation, adam, l1+l2, lossEvery 1, {k} steps",
