@@ -33,16 +33,18 @@ public struct Limits: Sendable, Equatable {
     /// 2 per unit-sample and took 37 ns per unit-sample and step, so 497 steps, admitted at
     /// 10⁹, took 19–22 s; one /explain pass over a 1-13389-1 tanh network and 10 000 samples took
     /// 4.6–9.5 s (28 ns per unit-sample: its 4 GB of a, z and δ are touched once, page faults
-    /// included). Measured on 2 cores (scripts/worst_case.py): the dearest pair, sigmoid with
-    /// cross_entropy on fractional targets, costs 37–40 ns per unit-sample and step, tanh 12,
-    /// softmax with cross_entropy 15–17, relu 3.4–5.5, linear 2.2–3.7 (with the per-sample loss
-    /// of a 1-1 network, 13–20); so 40 (with the 2 parameters of such a unit, 42) keeps the
-    /// dearest at about a nanosecond a unit. In ordinary networks, with tens of inputs or more
-    /// per unit, it adds a few percent: 784-128-10 counts 101 770 + 40 × 138 per sample (+5 %).
+    /// included). Measured on 2 cores (scripts/worst_case.py and steps of 1-W layers, W = 1 to
+    /// 1000): the dearest pair, sigmoid with cross_entropy on fractional targets, costs 37–40 ns
+    /// per unit-sample and step in a wide layer and 40–47 in a 1-1 network (the loss's work per
+    /// sample falls on its one unit); tanh 12, softmax with cross_entropy 15–17, relu 3.4–5.5,
+    /// linear 2.2–3.7. So 45 (with the 2 parameters of such a unit, 47) keeps the dearest at
+    /// about a nanosecond a unit: 0.8–1.0 s for the worst admitted. In ordinary networks, with
+    /// tens of inputs or more per unit, it adds a few percent: 784-128-10 counts
+    /// 101 770 + 45 × 138 per sample (+6 %).
     public var unitOverhead: Int
 
     public init(maxParameters: Int = 2_000_000, maxBatch: Int = 10_000, maxSteps: Int = 100_000,
-                maxWork: Int = 1_000_000_000, layerOverhead: Int = 4096, unitOverhead: Int = 40) {
+                maxWork: Int = 1_000_000_000, layerOverhead: Int = 4096, unitOverhead: Int = 45) {
         self.maxParameters = maxParameters
         self.maxBatch = maxBatch
         self.maxSteps = maxSteps
@@ -72,7 +74,7 @@ public struct Limits: Sendable, Equatable {
         return (sum, o1 || o2 || o3 || o4 || o5)
     }
 
-    /// One pass as the error messages write it: `(p + 40 × u) × n + 4096 × l`.
+    /// One pass as the error messages write it: `(p + 45 × u) × n + 4096 × l`.
     func passText(parameters p: Int, units u: Int, samples n: Int, layers l: Int) -> String {
         "(\(p) + \(unitOverhead) × \(u)) × \(n) + \(layerOverhead) × \(l)"
     }

@@ -89,7 +89,7 @@ struct PrepareTests {
         let answer = computation.run { false }
         #expect(answer.status == 200)
         #expect(computation.cost.memoryBytes >= body.utf8.count + answer.body.count + 8 * 14)
-        #expect(computation.cost.work == 4 * ((8 + 40 * 4) * 1 + 4096 * 2))
+        #expect(computation.cost.work == 4 * ((8 + 45 * 4) * 1 + 4096 * 2))
     }
 
     /// A long run asks whether its client is still there and stops when it is not; its answer

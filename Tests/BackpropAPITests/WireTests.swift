@@ -231,7 +231,7 @@ struct WireValueTests {
         }
         let refused = post("/step", request(steps: 4000))
         #expect(refused.type == "urn:backprop:problem:limit-exceeded" && refused.pointers == ["/steps"], "\(refused.object)")
-        #expect(refused.details == ["work = passes × ((parameters + 40 × units) × samples + 4096 × layers) = 4001 × ((1000 + 40 × 1000) × 100 + 4096 × 1) = 16420488096 exceeds the work limit 1000000000"])
+        #expect(refused.details == ["work = passes × ((parameters + 45 × units) × samples + 4096 × layers) = 4001 × ((1000 + 45 × 1000) × 100 + 4096 × 1) = 18420988096 exceeds the work limit 1000000000"])
         guard case .later(let computation) = BackpropService().prepare(HTTPRequest(method: "POST", path: "/step", body: Array(request(steps: 200).utf8))) else {
             Issue.record("200 steps should be admitted")
             return
