@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The hardening campaign: load and memory, slow and greedy clients, heavy requests mixed with tiny
-# ones, a flood of large requests against a memory budget, a libFuzzer run, the test suite under
+# ones, a flood of large requests against a memory budget, the worst admitted request of every
+# route timed against --max-work's promise, a libFuzzer run, the test suite under
 # AddressSanitizer and ThreadSanitizer, and SIGTERM with requests in flight. Bounded in time;
 # prints its figures; exits non-zero if a criterion fails.
 #
 #   scripts/hardening.sh [--only PART[,PART...]] [--skip PART[,PART...]] [SERVER_BINARY [-- SERVER_ARGS...]]
 #
-# PARTs: load slow mix flood fuzz sanitizers shutdown (asan and tsan run the two sanitizers separately).
+# PARTs: load slow mix flood worst fuzz sanitizers shutdown (asan and tsan run the two sanitizers separately).
 # Without SERVER_BINARY a release server is built (scratch path $HARDENING_SCRATCH, default .build).
 # SERVER_ARGS go to every server the live parts start (e.g. a thread model, to compare with mix).
 # Only 127.0.0.1 (and 127.0.0.2-6 as client source addresses, also loopback) is ever used.
@@ -17,9 +18,10 @@
 #   HARDENING_MIX_SECONDS=10 HARDENING_MIX_P99_MS=100 HARDENING_MIX_STEPS=100000
 #   HARDENING_FUZZ_SECONDS=120 HARDENING_SHUTDOWN_BOUND_S=15
 #   FLOOD_CLIENTS=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
+#   WORST_CASE_BOUND_S=3 WORST_CASE_REPEAT=3 WORST_CASE_SECONDS=900 WORST_CASE_MAX_MEMORY=4Gi (scripts/worst_case.py)
 #   HARDENING_FLOOD_BEFORE=path/to/an/older/backprop-server: the same flood against it, without a
 #   budget, for the figures only (it fails no criterion)
-# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, fuzz 127 s,
+# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, worst 50 s, fuzz 127 s,
 # asan 30 s and tsan 52 s (test runs; each first build adds ≈2 min), shutdown 3 s: 5.6 min with
 # builds cached, ≈11 min from clean. CI (90 min, 2 cores): `scripts/hardening.sh --only sanitizers`
 # takes ≈6 min from clean; the whole campaign fits too.
@@ -55,10 +57,10 @@ wanted() {
 if [ "${HARDENING_QUICK:-0}" = 1 ]; then
   : "${HARDENING_LOAD_SECONDS:=5}" "${HARDENING_LOAD_ROUNDS:=2}" "${HARDENING_LOAD_WARMUP:=2}"
   : "${HARDENING_SLOW_CONNECTIONS:=150}" "${HARDENING_SLOW_TIMEOUT_S:=2}" "${HARDENING_MIX_SECONDS:=4}"
-  : "${HARDENING_FUZZ_SECONDS:=20}"
+  : "${HARDENING_FUZZ_SECONDS:=20}" "${WORST_CASE_REPEAT:=1}"
 fi
 export HARDENING_LOAD_SECONDS HARDENING_LOAD_ROUNDS HARDENING_LOAD_WARMUP HARDENING_SLOW_CONNECTIONS \
-  HARDENING_SLOW_TIMEOUT_S HARDENING_MIX_SECONDS HARDENING_FUZZ_SECONDS 2>/dev/null || true
+  HARDENING_SLOW_TIMEOUT_S HARDENING_MIX_SECONDS HARDENING_FUZZ_SECONDS WORST_CASE_REPEAT 2>/dev/null || true
 fuzz_seconds=${HARDENING_FUZZ_SECONDS:-120}
 
 work=$(mktemp -d /tmp/backprop-hardening.XXXXXX)
@@ -76,7 +78,7 @@ now() { date +%s; }
 
 # MARK: the server binary for the live parts
 live_parts=0
-for p in load slow mix flood shutdown; do wanted "$p" && live_parts=1; done
+for p in load slow mix flood worst shutdown; do wanted "$p" && live_parts=1; done
 if [ "$live_parts" = 1 ] && [ -z "$binary" ]; then
   scratch=${HARDENING_SCRATCH:-.build}
   step "build release server ($scratch)"
@@ -109,6 +111,17 @@ if wanted flood && [ -n "${HARDENING_FLOOD_BEFORE:-}" ]; then
   step "3c. the same flood against $HARDENING_FLOOD_BEFORE, without a budget (figures only)"
   FLOOD_BEFORE=1 python3 scripts/hardening/flood.py "$HARDENING_FLOOD_BEFORE" | tee "$work/flood-before.out"
   summaries+=("$(sed -n 's/^SUMMARY flood [A-Z]* //p' "$work/flood-before.out")")
+fi
+
+# MARK: 3d. the worst admitted request per route
+if wanted worst; then
+  step "3d. the worst admitted request of every route, timed (scripts/worst_case.py)"
+  t0=$(now)
+  python3 scripts/worst_case.py "$binary" -- "${server_args[@]}" | tee "$work/worst.out"
+  rc=${PIPESTATUS[0]}
+  out=$(sed -n "s/^SUMMARY worst [A-Z]* //p" "$work/worst.out")
+  record worst "$rc" "${out:-worst: no summary (crashed?)}"
+  echo "   (worst: $(( $(now) - t0 )) s)"
 fi
 
 # MARK: 4. fuzz

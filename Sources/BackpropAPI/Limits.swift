@@ -14,64 +14,102 @@ public struct Limits: Sendable, Equatable {
     public var maxSteps: Int
     /// A request's work, in parameter-samples:
     ///
-    ///     work = passes × (parameters × samples + layerOverhead × layers),   passes = steps + 1
+    ///     work = passes × ((parameters + unitOverhead × units) × samples + layerOverhead × layers),
+    ///     passes = steps + 1
     ///
     /// A parameter-sample is about 6 flops (2 forward, 4 backward); the last pass computes the
-    /// final loss.
+    /// final loss. One unit of work is about a nanosecond at most on this project's machine
+    /// (scripts/worst_case.py times the worst admitted request of every route).
     public var maxWork: Int
     /// What one layer costs per pass beyond its arithmetic (allocations, activation and checks),
     /// in parameter-samples. Without it, deep stacks of small layers looked cheap: three 40×40
     /// layers for 100 000 steps counted 4.8·10⁸ and took 2 s (measured); with 4096 they count
     /// 1.7·10⁹ and are refused, while XOR for 100 000 steps (0.5 s) still fits.
     public var layerOverhead: Int
+    /// What one unit costs per sample and pass beyond its parameters' arithmetic (its activation
+    /// and derivative, the loss and ∂E/∂y of an output, the finiteness checks, and the a, z and δ
+    /// it adds to memory), in parameter-samples. Without it, layers with few inputs per unit
+    /// looked cheap: a 1-1000 sigmoid layer trained with cross_entropy on 1000 samples counted
+    /// 2 per unit-sample and took 37 ns per unit-sample and step, so 497 steps, admitted at
+    /// 10⁹, took 19–22 s; one /explain pass over a 1-13389-1 tanh network and 10 000 samples took
+    /// 4.6–9.5 s (28 ns per unit-sample: its 4 GB of a, z and δ are touched once, page faults
+    /// included). Measured on 2 cores (scripts/worst_case.py and steps of 1-W layers, W = 1 to
+    /// 1000): the dearest pair, sigmoid with cross_entropy on fractional targets, costs 37–40 ns
+    /// per unit-sample and step in a wide layer and 40–47 in a 1-1 network (the loss's work per
+    /// sample falls on its one unit); tanh 12, softmax with cross_entropy 15–17, relu 3.4–5.5,
+    /// linear 2.2–3.7. So 45 (with the 2 parameters of such a unit, 47) keeps the dearest at
+    /// about a nanosecond a unit: 0.8–1.0 s for the worst admitted. In ordinary networks, with
+    /// tens of inputs or more per unit, it adds a few percent: 784-128-10 counts
+    /// 101 770 + 45 × 138 per sample (+6 %).
+    public var unitOverhead: Int
 
     public init(maxParameters: Int = 2_000_000, maxBatch: Int = 10_000, maxSteps: Int = 100_000,
-                maxWork: Int = 1_000_000_000, layerOverhead: Int = 4096) {
+                maxWork: Int = 1_000_000_000, layerOverhead: Int = 4096, unitOverhead: Int = 45) {
         self.maxParameters = maxParameters
         self.maxBatch = maxBatch
         self.maxSteps = maxSteps
         self.maxWork = maxWork
         self.layerOverhead = layerOverhead
+        self.unitOverhead = unitOverhead
     }
 
     public static let `default` = Limits()
 
-    /// `passes × (parameters × samples + layerOverhead × layers)`, or nil when it overflows Int.
-    public func work(parameters: Int, samples: Int, layers: Int, passes: Int) -> Int? {
-        let (arithmetic, o1) = parameters.multipliedReportingOverflow(by: samples)
-        let (overhead, o2) = layerOverhead.multipliedReportingOverflow(by: layers)
-        let (perPass, o3) = arithmetic.addingReportingOverflow(overhead)
-        let (total, o4) = perPass.multipliedReportingOverflow(by: passes)
-        return o1 || o2 || o3 || o4 ? nil : total
+    /// `passes × ((parameters + unitOverhead × units) × samples + layerOverhead × layers)`, or
+    /// nil when it overflows Int.
+    public func work(parameters: Int, units: Int, samples: Int, layers: Int, passes: Int) -> Int? {
+        let (perPass, o1) = pass(parameters: parameters, units: units, samples: samples, layers: layers)
+        let (total, o2) = perPass.multipliedReportingOverflow(by: passes)
+        return o1 || o2 ? nil : total
+    }
+
+    /// One pass: `(parameters + unitOverhead × units) × samples + layerOverhead × layers`, and
+    /// whether it overflowed.
+    func pass(parameters p: Int, units u: Int, samples: Int, layers l: Int) -> (Int, Bool) {
+        let (unitWork, o1) = unitOverhead.multipliedReportingOverflow(by: u)
+        let (perSample, o2) = p.addingReportingOverflow(unitWork)
+        let (arithmetic, o3) = perSample.multipliedReportingOverflow(by: samples)
+        let (overhead, o4) = layerOverhead.multipliedReportingOverflow(by: l)
+        let (sum, o5) = arithmetic.addingReportingOverflow(overhead)
+        return (sum, o1 || o2 || o3 || o4 || o5)
+    }
+
+    /// One pass as the error messages write it: `(p + 45 × u) × n + 4096 × l`.
+    func passText(parameters p: Int, units u: Int, samples n: Int, layers l: Int) -> String {
+        "(\(p) + \(unitOverhead) × \(u)) × \(n) + \(layerOverhead) × \(l)"
+    }
+
+    /// How a pass is counted, in words, over `samples` (samples, batch).
+    func passWords(_ samples: String) -> String {
+        "(parameters + \(unitOverhead) × units) × \(samples) + \(layerOverhead) × layers"
     }
 
     /// The work of a training run, term by term:
     ///
-    ///     steps × (P × B + overhead × L)              forward and backward on each step's batch
-    ///     + 1 × (P × N + overhead × L)                 the final loss on the whole training set
-    ///     + passes × (P × V + overhead × L)            validation: each recorded step and the end
-    ///     + steps × c × P                              the optimizer's update, c per parameter
-    ///     + steps × 6 × W                              regularization's penalty and gradient terms
+    ///     steps × pass(B)                  forward and backward on each step's batch
+    ///     + 1 × pass(N)                     the final loss on the whole training set
+    ///     + passes × pass(V)                validation: each recorded step and the end
+    ///     + steps × c × P                   the optimizer's update, c per parameter
+    ///     + steps × 6 × W                   regularization's penalty and gradient terms
     ///
-    /// With a full batch (B = N) and nothing else this is passes × (P × N + overhead × L), passes
-    /// = steps + 1, as without mini-batches. c is the update's cost in these units (measured:
+    ///     pass(S) = (P + unitOverhead × U) × S + layerOverhead × L
+    ///
+    /// With a full batch (B = N) and nothing else this is passes × pass(N), passes = steps + 1,
+    /// as without mini-batches. c is the update's cost in these units (measured:
     /// Benchmarks/CoreBenchmark --optimizers): 0 for plain descent, which the 6 flops of a
     /// parameter-sample already count, 7 with momentum, 23 for adagrad and rmsprop, 26 for adam
     /// and adamw.
-    func training(parameters p: Int, weights w: Int, layers l: Int, batch b: Int, samples n: Int, steps: Int,
+    func training(parameters p: Int, weights w: Int, units u: Int, layers l: Int, batch b: Int, samples n: Int, steps: Int,
                   validationSamples v: Int, validationPasses: Int, update c: Int, regularized: Bool) -> Work {
-        func pass(_ samples: Int) -> (Int, Bool) {
-            let (a, o1) = p.multipliedReportingOverflow(by: samples)
-            let (c, o2) = layerOverhead.multipliedReportingOverflow(by: l)
-            let (s, o3) = a.addingReportingOverflow(c)
-            return (s, o1 || o2 || o3)
-        }
-        // (count, per unit, written): the written form is a closure, built only for an error message.
+        func pass(_ samples: Int) -> (Int, Bool) { self.pass(parameters: p, units: u, samples: samples, layers: l) }
+        let written = self  // the texts are closures, built only for an error message
+        func text(_ samples: Int) -> () -> String { { written.passText(parameters: p, units: u, samples: samples, layers: l) } }
+        // (count, per unit, written)
         var terms: [(Int, Int, () -> String)] = []
-        let overhead = layerOverhead
-        terms.append((steps, pass(b).0, { "\(steps) × (\(p) × \(b) + \(overhead) × \(l))" }))
-        terms.append((1, pass(n).0, { "1 × (\(p) × \(n) + \(overhead) × \(l))" }))
-        if v > 0 { terms.append((validationPasses, pass(v).0, { "\(validationPasses) × (\(p) × \(v) + \(overhead) × \(l))" })) }
+        let (tb, tn, tv) = (text(b), text(n), text(v))
+        terms.append((steps, pass(b).0, { "\(steps) × (\(tb()))" }))
+        terms.append((1, pass(n).0, { "1 × (\(tn()))" }))
+        if v > 0 { terms.append((validationPasses, pass(v).0, { "\(validationPasses) × (\(tv()))" })) }
         if c > 0 { terms.append((steps, c * p, { "\(steps) × \(c) × \(p)" })) }
         if regularized { terms.append((steps, 6 * w, { "\(steps) × 6 × \(w)" })) }
         var total = 0, overflow = pass(b).1 || pass(n).1 || pass(v).1
@@ -83,8 +121,8 @@ public struct Limits: Sendable, Equatable {
         }
         let plain = b == n && v == 0 && c == 0 && !regularized
         return Work(total: overflow ? nil : total) {
-            plain ? "passes × (parameters × samples + \(overhead) × layers) = \(steps + 1) × (\(p) × \(n) + \(overhead) × \(l))"
-                : "steps × (parameters × batch + \(overhead) × layers) + final loss" + (v > 0 ? " + validation" : "")
+            plain ? "passes × (\(written.passWords("samples"))) = \(steps + 1) × (\(tn()))"
+                : "steps × (\(written.passWords("batch"))) + final loss" + (v > 0 ? " + validation" : "")
                     + (c > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + terms.map { $0.2() }.joined(separator: " + ")
         }
     }
@@ -105,12 +143,12 @@ public struct Limits: Sendable, Equatable {
     /// The issues of a computation of this size: too many parameters (reported at `/network`),
     /// samples (at `samplesPointer`) or work (at `workPointer`: `/steps` for training, the
     /// samples otherwise).
-    func issues(parameters: Int, samples: Int, layers: Int, passes: Int, samplesPointer: String, workPointer: String) -> [FieldIssue] {
+    func issues(parameters: Int, units: Int, samples: Int, layers: Int, passes: Int, samplesPointer: String, workPointer: String) -> [FieldIssue] {
         var found = sizeIssues(parameters: parameters, samples: samples, samplesPointer: samplesPointer)
-        let work = work(parameters: parameters, samples: samples, layers: layers, passes: passes)
+        let work = work(parameters: parameters, units: units, samples: samples, layers: layers, passes: passes)
         if work.map({ $0 > maxWork }) ?? true {
             found.append(FieldIssue(.limitExceeded, workPointer,
-                "work = passes × (parameters × samples + \(layerOverhead) × layers) = \(passes) × (\(parameters) × \(samples) + \(layerOverhead) × \(layers))"
+                "work = passes × (\(passWords("samples"))) = \(passes) × (\(passText(parameters: parameters, units: units, samples: samples, layers: layers)))"
                     + " = \(work.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(maxWork)"))
         }
         return found

@@ -54,7 +54,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most gradient steps in one /step request. Default 100000. [env BACKPROP_MAX_STEPS]")
     var maxSteps: Int?
 
-    @Option(help: "Most work in one request: passes × (parameters × samples + 4096 × layers), passes = steps + 1. Default 1000000000 (about a second). [env BACKPROP_MAX_WORK]")
+    @Option(help: "Most work in one request: passes × ((parameters + 45 × units) × samples + 4096 × layers), passes = steps + 1. Default 1000000000 (about a second). [env BACKPROP_MAX_WORK]")
     var maxWork: Int?
 
     @Option(help: "Origins allowed to call from a browser, comma-separated (or repeat the option), each scheme://host[:port] exactly as browsers send it (no path, no trailing slash); * allows any. Default none: cross-origin preflights get 403. [env BACKPROP_CORS_ORIGIN]")

@@ -23,8 +23,8 @@ struct EdgeTests {
         #expect(r.object["type"] as? String == "urn:backprop:problem:limit-exceeded")
         let errors = r.object["errors"] as? [[String: Any]] ?? []
         #expect(errors.first?["pointer"] as? String == "/steps")
-        // 11 passes × (10 parameters × 1 sample + 4096 × 2 layers)
-        #expect((errors.first?["detail"] as? String)?.contains("= 11 × (10 × 1 + 4096 × 2) = 90222 exceeds the work limit 100") == true, "\(errors)")
+        // 11 passes × ((10 parameters + 45 × 4 units) × 1 sample + 4096 × 2 layers)
+        #expect((errors.first?["detail"] as? String)?.contains("= 11 × ((10 + 45 × 4) × 1 + 4096 × 2) = 92202 exceeds the work limit 100") == true, "\(errors)")
     }
 
     @Test func parameterLimitPointsAtTheNetwork() {

@@ -45,6 +45,22 @@ struct PrepareTests {
         #expect(post("/forward", body.replacingOccurrences(of: inputs, with: few)).status == 200)
     }
 
+    /// /init's answer counts each layer's own text besides its parameters: a stack of 10⁶ 1-1
+    /// layers answered 73.5 MB, over the 64 MiB limit, where its 2·10⁶ parameters alone were
+    /// estimated at 50 MB. Now refused before anything is drawn; the widest layer at the
+    /// parameter limit still answers.
+    @Test func initCountsItsLayersText() {
+        let deep = #"{"sizes": ["# + Array(repeating: "1", count: 1_000_001).joined(separator: ",") + "]}"
+        let r = post("/init", deep)
+        #expect(r.status == 422 && r.type == "urn:backprop:problem:limit-exceeded" && r.pointers == ["/sizes"], "\(r.object)")
+        #expect(r.details.first?.hasPrefix("the answer would be about 100001024 bytes; the limit is 67108864 (--max-response-bytes)") == true,
+                "\(r.details)")
+        guard case .later = BackpropService().prepare(request("/init", #"{"sizes": [1999, 1000]}"#)) else {
+            Issue.record("the parameter limit's widest layer should be admitted")
+            return
+        }
+    }
+
     @Test func aStepsAnswerSaysHowToShrinkIt() {
         let service = BackpropService(configuration: ServiceConfiguration(maxResponseBytes: 4096))
         let big = #"{"network": {"layers": [{"weights": [[0.1, 0.2], [0.3, 0.4]]}]}, "input": [1, 2], "target": [0, 1], "steps": 1000"#
@@ -73,7 +89,7 @@ struct PrepareTests {
         let answer = computation.run { false }
         #expect(answer.status == 200)
         #expect(computation.cost.memoryBytes >= body.utf8.count + answer.body.count + 8 * 14)
-        #expect(computation.cost.work == 4 * (8 + 4096 * 2))
+        #expect(computation.cost.work == 4 * ((8 + 45 * 4) * 1 + 4096 * 2))
     }
 
     /// A long run asks whether its client is still there and stops when it is not; its answer

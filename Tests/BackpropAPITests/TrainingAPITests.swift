@@ -224,14 +224,14 @@ struct TrainingAPITests {
 
     /// The work limit counts the optimizer's updates, validation passes and regularization.
     @Test func theWorkLimitCountsEverythingComputed() {
-        let limits = Limits(maxWork: 40_000, layerOverhead: 100)
+        let limits = Limits(maxWork: 40_000, layerOverhead: 100, unitOverhead: 1)
         let service = BackpropService(configuration: ServiceConfiguration(limits: limits))
-        // 13 parameters, 7 samples, 2 layers: (100 + 1) × (13 × 7 + 100 × 2) = 29391 fits.
+        // 13 parameters, 4 units, 7 samples, 2 layers: (100 + 1) × ((13 + 1 × 4) × 7 + 100 × 2) = 32219 fits.
         let base = #"{"network": \#(network), \#(samples), "steps": 100, "details": false"#
         #expect(post("/step", base + "}", service: service).status == 200)
         let adam = post("/step", base + #", "optimizer": "adam"}"#, service: service)
         #expect(adam.type == "urn:backprop:problem:limit-exceeded" && adam.pointers == ["/steps"])
-        #expect(adam.details.first?.contains("work = steps × (parameters × batch + 100 × layers) + final loss + updates = 100 × (13 × 7 + 100 × 2) + 1 × (13 × 7 + 100 × 2) + 100 × 26 × 13 = 63191 exceeds the work limit 40000") == true, "\(adam.details)")
+        #expect(adam.details.first?.contains("work = steps × ((parameters + 1 × units) × batch + 100 × layers) + final loss + updates = 100 × ((13 + 1 × 4) × 7 + 100 × 2) + 1 × ((13 + 1 × 4) × 7 + 100 × 2) + 100 × 26 × 13 = 66019 exceeds the work limit 40000") == true, "\(adam.details)")
         let validation = post("/step", base + #", "validation": {"inputs": [[1, 2], [3, 4]], "targets": [[1], [0]]}}"#, service: service)
         #expect(validation.type == "urn:backprop:problem:limit-exceeded", "\(validation.object)")
     }

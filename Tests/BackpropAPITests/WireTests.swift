@@ -186,17 +186,18 @@ struct WireValueTests {
         let params = post("/forward", #"{"network": {"layers": [\#(textbookLayers)]}, "input": [1, 2]}"#, service: tight)
         #expect(params.type == "urn:backprop:problem:limit-exceeded" && params.pointers == ["/network"])
         #expect(params.details == ["the network has 8 parameters; the limit is 7"])
-        let relaxed = BackpropService(configuration: ServiceConfiguration(limits: Limits(maxBatch: 1, maxSteps: 5, maxWork: 103, layerOverhead: 3)))
+        let relaxed = BackpropService(configuration: ServiceConfiguration(limits: Limits(maxBatch: 1, maxSteps: 5, maxWork: 110, layerOverhead: 3,
+                                                                                         unitOverhead: 1)))
         let batch = post("/forward", #"{"network": {"layers": [\#(textbookLayers)]}, "inputs": [[1, 2], [3, 4]]}"#, service: relaxed)
         #expect(batch.pointers == ["/inputs"] && batch.details == ["the batch has 2 samples; the limit is 1"])
         let steps = post("/step", textbook + #", "steps": 6}"#, service: relaxed)
         #expect(steps.details == ["6 steps exceed the limit of 5"])
-        // 3 + 1 passes × (8 parameters × 1 sample + 3 × 2 layers) = 56; 5 + 1 passes = 84; 8 passes = 112 > 103.
+        // 5 + 1 passes × ((8 parameters + 1 × 4 units) × 1 sample + 3 × 2 layers) = 108; 8 passes = 144 > 110.
         #expect(post("/step", textbook + #", "steps": 5}"#, service: relaxed).status == 200)
-        let work = BackpropService(configuration: ServiceConfiguration(limits: Limits(maxSteps: 10, maxWork: 103, layerOverhead: 3)))
+        let work = BackpropService(configuration: ServiceConfiguration(limits: Limits(maxSteps: 10, maxWork: 110, layerOverhead: 3, unitOverhead: 1)))
         let tooMuch = post("/step", textbook + #", "steps": 7}"#, service: work)
         #expect(tooMuch.pointers == ["/steps"])
-        #expect(tooMuch.details == ["work = passes × (parameters × samples + 3 × layers) = 8 × (8 × 1 + 3 × 2) = 112 exceeds the work limit 103"])
+        #expect(tooMuch.details == ["work = passes × ((parameters + 1 × units) × samples + 3 × layers) = 8 × ((8 + 1 × 4) × 1 + 3 × 2) = 144 exceeds the work limit 110"])
     }
 
     /// Deep stacks of small layers pay for their per-layer cost under the default limits: the
@@ -211,6 +212,28 @@ struct WireValueTests {
         let xor = #"{"network": {"layers": [{"weights": [[0.5, -0.4], [0.3, 0.8]], "biases": [0.1, -0.1]}, {"weights": [[0.7, -0.6]], "biases": [0]}]}, "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]], "steps": 100000}"#
         guard case .later(let computation) = service.prepare(HTTPRequest(method: "POST", path: "/step", body: Array(xor.utf8))) else {
             Issue.record("XOR × 100 000 steps should be admitted")
+            return
+        }
+        #expect(computation.cost.work <= Limits.default.maxWork)
+    }
+
+    /// Layers with few inputs per unit pay for their units: a 1-1000 sigmoid layer trained with
+    /// cross_entropy costs about 37 ns per unit-sample and step (scripts/worst_case.py), so 4000
+    /// steps on 100 samples (15 s) are refused, as they were not when only the 2000 parameters
+    /// counted (8.2·10⁸); 200 steps (under a second) are admitted.
+    @Test func defaultLimitsChargePerUnit() {
+        let weights = "[" + Array(repeating: "[0.01]", count: 1000).joined(separator: ",") + "]"
+        let inputs = "[" + (0..<100).map { "[\(Double($0) / 100)]" }.joined(separator: ",") + "]"
+        let targets = "[" + Array(repeating: "[" + Array(repeating: "0.5", count: 1000).joined(separator: ",") + "]", count: 100)
+            .joined(separator: ",") + "]"
+        func request(steps: Int) -> String {
+            #"{"network": {"layers": [{"weights": \#(weights), "activation": "sigmoid"}]}, "inputs": \#(inputs), "targets": \#(targets), "loss": "cross_entropy", "steps": \#(steps), "details": false}"#
+        }
+        let refused = post("/step", request(steps: 4000))
+        #expect(refused.type == "urn:backprop:problem:limit-exceeded" && refused.pointers == ["/steps"], "\(refused.object)")
+        #expect(refused.details == ["work = passes × ((parameters + 45 × units) × samples + 4096 × layers) = 4001 × ((1000 + 45 × 1000) × 100 + 4096 × 1) = 18420988096 exceeds the work limit 1000000000"])
+        guard case .later(let computation) = BackpropService().prepare(HTTPRequest(method: "POST", path: "/step", body: Array(request(steps: 200).utf8))) else {
+            Issue.record("200 steps should be admitted")
             return
         }
         #expect(computation.cost.work <= Limits.default.maxWork)

@@ -24,6 +24,11 @@ extension Network {
     }
 }
 
+extension Network {
+    /// Σ units over the layers: what the work limit charges per sample beyond the parameters.
+    var unitCount: Int { layers.reduce(0) { add($0, $1.units) } }
+}
+
 /// What every computing route reads: the network, the samples, the loss and its reduction.
 struct ProblemRequest {
     /// As sent: `Problem` checks it.
@@ -52,13 +57,14 @@ struct ProblemRequest {
     /// The limits' issues for `passes` passes over the samples, work reported at `workPointer`
     /// (default: the samples).
     func limitIssues(_ limits: Limits, passes: Int, workPointer: String? = nil) -> [FieldIssue] {
-        limits.issues(parameters: network.parameterCount, samples: inputs.rows, layers: network.layers.count, passes: passes,
-                      samplesPointer: form.samplesPointer, workPointer: workPointer ?? form.samplesPointer)
+        limits.issues(parameters: network.parameterCount, units: network.unitCount, samples: inputs.rows, layers: network.layers.count,
+                      passes: passes, samplesPointer: form.samplesPointer, workPointer: workPointer ?? form.samplesPointer)
     }
 
     /// `passes` passes' work in the limits' units (see `Limits.work`).
     func work(_ limits: Limits, passes: Int) -> Int {
-        limits.work(parameters: network.parameterCount, samples: inputs.rows, layers: network.layers.count, passes: passes) ?? Int.max
+        limits.work(parameters: network.parameterCount, units: network.unitCount, samples: inputs.rows, layers: network.layers.count,
+                    passes: passes) ?? Int.max
     }
 
     /// The checked problem, or the core's issues pointed at this request's fields (422).
