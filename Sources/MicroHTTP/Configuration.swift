@@ -20,6 +20,14 @@ public struct ServerConfiguration: Sendable {
     /// The memory budget for requests, in bytes: the sum of their reservations
     /// (`HTTPHandler.admissionBytes`, then `ComputationCost.memoryBytes`) never exceeds it.
     public var maxMemoryBytes: Int = ProcessMemory.defaultBudgetBytes()
+    /// The most of the budget one client address (an IPv6 client's /64) may hold for bodies still
+    /// arriving, announced or waiting to be read; past it, its further requests get 503
+    /// (`client_share`) before their bodies are read. A client holding nothing else may always
+    /// start one body. nil: a quarter of `maxMemoryBytes`, so that stalled uploads from one
+    /// address leave three quarters to the others until the idle timeout closes them.
+    public var maxMemoryPerClientBytes: Int?
+    /// `maxMemoryPerClientBytes`, or its default.
+    public var memoryPerClientBytes: Int { maxMemoryPerClientBytes ?? max(1, maxMemoryBytes / 4) }
     /// Requests that may wait at once, for memory or for a worker; past it, 503.
     public var maxQueue: Int = 32
     /// Largest body buffered for the handler; larger ones go to `bodyTooLarge`.

@@ -14,6 +14,8 @@ extension ServerConfiguration {
         try check((1...1024).contains(workers), "workers \(workers) is outside 1...1024")
         try check(inlineWork >= 0, "inlineWork \(inlineWork) is negative")
         try check(maxMemoryBytes > 0, "maxMemoryBytes \(maxMemoryBytes) is not positive")
+        try check(maxMemoryPerClientBytes.map { $0 > 0 } ?? true,
+                  "maxMemoryPerClientBytes \(maxMemoryPerClientBytes ?? 0) is not positive")
         try check(maxQueue >= 0, "maxQueue \(maxQueue) is negative")
         // MHD needs room for a request head and its read buffer; below 4 KiB it fails requests.
         try check((4096...(16 << 20)).contains(connectionMemoryBytes),

@@ -94,14 +94,18 @@ extension ServerContext {
         state.announcedBodyBytes = announced.map { Int($0) }
         let bodyBytes = state.announcedBodyBytes ?? 0
         let bytes = max(0, handler.admissionBytes(for: state.request, bodyBytes: bodyBytes))
-        switch scheduler.admitBody(bytes, on: connection) {
+        // Only a request that reserves memory needs to know its client (a GET does not).
+        let client = bytes > 0 ? self.client(&state, connection) : .unknown
+        switch scheduler.admitBody(bytes, from: client, on: connection) {
         case .granted:
             state.reserved = bytes
+            state.claimed = bytes
             state.coveredBodyBytes = bodyBytes
             // Virtual memory only until touched; bounded by the limit checked just above.
             if bodyBytes > 0 { state.request.body.reserveCapacity(bodyBytes) }
             return .YES
         case .parked(let parked):
+            state.claimed = bytes  // claimed while it waits, so that waiting costs a share too
             return park(parked, &state, connection)
         case .refused(let reason, let retryAfter):
             return refuse(reason, retryAfter: retryAfter, &state, connection)
@@ -122,8 +126,8 @@ extension ServerContext {
             state.request.body = []
             return
         }
-        if total > state.coveredBodyBytes && !growReservation(toCover: total, &state, connection) {
-            state.phase = .discardingBody(.overloaded(.memory, retryAfterSeconds: 1))
+        if total > state.coveredBodyBytes, let refusal = growReservation(toCover: total, &state, connection) {
+            state.phase = .discardingBody(.overloaded(refusal, retryAfterSeconds: 1))
             state.request.body = []
             return
         }
@@ -131,17 +135,36 @@ extension ServerContext {
     }
 
     /// Grows a chunked body's reservation to cover `total` bytes: to twice that (so that a large
-    /// body asks a few times, not per chunk), or else to just that; false if neither fits now.
-    private func growReservation(toCover total: Int, _ state: inout RequestState, _ connection: OpaquePointer) -> Bool {
+    /// body asks a few times, not per chunk), or else to just that. Nil when it grew, else why
+    /// not (the budget, or the client's share, when neither fits now).
+    private func growReservation(
+        toCover total: Int, _ state: inout RequestState, _ connection: OpaquePointer
+    ) -> OverloadReason? {
+        let client = self.client(&state, connection)
+        var refusal = OverloadReason.memory
         for covered in [max(2 * total, 64 << 10), total] {
             let wanted = max(state.reserved, handler.admissionBytes(for: state.request, bodyBytes: covered))
-            if scheduler.growBody(holding: state.reserved, to: wanted, on: connection) {
+            switch scheduler.growBody(
+                holding: state.reserved, to: wanted, claimed: state.claimed, by: client, on: connection
+            ) {
+            case nil:
+                state.claimed += wanted - state.reserved
                 state.reserved = wanted
                 state.coveredBodyBytes = covered
-                return true
+                return nil
+            case let reason?:
+                refusal = reason
             }
         }
-        return false
+        return refusal
+    }
+
+    /// The request's client, read from MHD once.
+    private func client(_ state: inout RequestState, _ connection: OpaquePointer) -> ClientAddress {
+        if let client = state.client { return client }
+        let client = ConnectionIO.client(of: connection)
+        state.client = client
+        return client
     }
 
     /// The body is complete: the handler prepares, and answers now or hands over a computation.
@@ -154,7 +177,11 @@ extension ServerContext {
         case .now(let response):
             return answer(response, &state, connection)
         case .later(let computation):
-            switch scheduler.admitComputation(computation, holding: state.reserved, on: connection) {
+            let claimed = state.claimed
+            state.claimed = 0  // the body is complete: admitComputation takes it off the share
+            switch scheduler.admitComputation(
+                computation, holding: state.reserved, claimed: claimed, by: state.client ?? .unknown, on: connection
+            ) {
             case .runHere(let holding):
                 state.reserved = holding
                 let client = ClientConnection(connection)

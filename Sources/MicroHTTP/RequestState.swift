@@ -41,6 +41,11 @@ struct RequestState {
     var routeLabel = ""
     /// Bytes reserved against the memory budget, given back when the request completes.
     var reserved = 0
+    /// Bytes counted against the client's share while the body is awaited or arriving (the
+    /// reservation, or the wish of a parked body); 0 once the body is complete.
+    var claimed = 0
+    /// Who sent it, for its share: read from MHD when the request first reserves memory.
+    var client: ClientAddress?
     /// Body bytes the reservation covers: Content-Length, or for a chunked body what was
     /// reserved so far; past it, a chunked body must grow its reservation.
     var coveredBodyBytes = 0
