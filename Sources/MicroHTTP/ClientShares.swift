@@ -8,7 +8,8 @@
 // than the largest admissible body (a small budget) would refuse such bodies for ever. So one
 // client holds at most max(share, one body's reservation).
 // Bookkeeping only, no locks (the Scheduler calls it under its lock), tested on its own
-// (ClientSharesTests). On the path of every request with a body: one hash to claim, one to release.
+// (ClientSharesTests). On the path of every request with a body: one probe of ClientTable to
+// claim, one to release.
 
 /// Bytes claimed per client against a per-client limit.
 struct ClientShares: Sendable {
@@ -16,7 +17,7 @@ struct ClientShares: Sendable {
     let limit: Int
     /// Clients holding something now; an entry leaves when its client holds nothing, so the
     /// table is as large as the clients with bodies arriving (bounded by the connections).
-    private var held: [ClientAddress: Int] = [:]
+    private var held = ClientTable()
 
     init(limit: Int) {
         precondition(limit > 0, "ClientShares: limit \(limit)")
@@ -28,29 +29,26 @@ struct ClientShares: Sendable {
     /// claimed) otherwise.
     mutating func claim(_ bytes: Int, by client: ClientAddress, owning owned: Int = 0) -> Bool {
         precondition(bytes > 0 && owned >= 0, "ClientShares: claimed \(bytes) owning \(owned)")
-        // One hash: the default subscript's in-place access inserts a missing client at 0.
-        return Self.add(bytes, to: &held[client, default: 0], owning: owned, limit: limit)
+        let limit = limit
+        return held.update(client) { total in
+            guard total <= owned || total + bytes <= limit else { return false }
+            total += bytes
+            return true
+        }
     }
 
     /// Gives back `bytes` that `client` claimed.
     mutating func release(_ bytes: Int, of client: ClientAddress) {
         guard bytes > 0 else { return }
-        guard let index = held.index(forKey: client), held.values[index] >= bytes else {
-            preconditionFailure("ClientShares: released \(bytes) that \(client) did not hold")
+        held.update(client) { total in
+            precondition(total >= bytes, "ClientShares: released \(bytes) of the \(total) that \(client) held")
+            total -= bytes
         }
-        let left = held.values[index] - bytes
-        if left == 0 { held.remove(at: index) } else { held.values[index] = left }
     }
 
     /// What `client` holds now.
-    func holding(_ client: ClientAddress) -> Int { held[client] ?? 0 }
+    func holding(_ client: ClientAddress) -> Int { held.value(of: client) }
 
     /// Clients holding anything now.
     var clients: Int { held.count }
-
-    private static func add(_ bytes: Int, to total: inout Int, owning owned: Int, limit: Int) -> Bool {
-        guard total <= owned || total + bytes <= limit else { return false }
-        total += bytes
-        return true
-    }
 }
