@@ -16,7 +16,7 @@
 #   HARDENING_SLOW_CONNECTIONS=300 HARDENING_SLOW_LATENCY_S=1 HARDENING_SLOW_TIMEOUT_S=3
 #   HARDENING_MIX_SECONDS=10 HARDENING_MIX_P99_MS=100 HARDENING_MIX_STEPS=100000
 #   HARDENING_FUZZ_SECONDS=120 HARDENING_SHUTDOWN_BOUND_S=15
-#   FLOOD_CLIENTS=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
+#   FLOOD_CLIENTS=64 FLOOD_ADDRESSES=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
 #   HARDENING_FLOOD_BEFORE=path/to/an/older/backprop-server: the same flood against it, without a
 #   budget, for the figures only (it fails no criterion)
 # Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, fuzz 127 s,
