@@ -41,6 +41,16 @@ public struct ServerConfiguration: Sendable {
     public var connectionMemoryBytes: Int = 16 << 10
     /// A connection idle this long is closed (0 would mean never: don't).
     public var connectionTimeoutSeconds: Int = 30
+    /// Bytes per second an admitted upload must average once it has taken
+    /// `connectionTimeoutSeconds`: a body may take that long plus a second per this many bytes,
+    /// else its connection is closed (UploadPace). 0: no floor. 16 KiB/s (128 kbit/s) is below
+    /// any real uplink, yet a client must spend that much bandwidth per upload to keep holding
+    /// its reservation, where a trickle of a byte a second held it for ever.
+    public var uploadMinBytesPerSecond: Int = 16 << 10
+    /// The pace an upload must keep, from the two numbers above.
+    var uploadPace: UploadPace {
+        UploadPace(graceSeconds: connectionTimeoutSeconds, minBytesPerSecond: uploadMinBytesPerSecond)
+    }
     /// Connections open at once, all clients together.
     public var connectionLimit: Int = 512
     /// Connections open at once from one IP address.

@@ -20,6 +20,7 @@ extension ServerConfiguration {
         // MHD needs room for a request head and its read buffer; below 4 KiB it fails requests.
         try check((4096...(16 << 20)).contains(connectionMemoryBytes),
                   "connectionMemoryBytes \(connectionMemoryBytes) is outside 4096...\(16 << 20)")
+        try check(uploadMinBytesPerSecond >= 0, "uploadMinBytesPerSecond \(uploadMinBytesPerSecond) is negative")
         try check(maxBodyBytes >= 0, "maxBodyBytes \(maxBodyBytes) is negative")
         try check((0...cUInt).contains(connectionTimeoutSeconds),
                   "connectionTimeoutSeconds \(connectionTimeoutSeconds) is out of range")

@@ -36,6 +36,7 @@ extension ServerContext {
             case .readBody:
                 // This is the first call again (MHD repeats it after a resume): the body comes next.
                 state.phase = .receivingBody
+                state.uploadStart = .now  // the wait was the server's doing, not the client's
                 state.coveredBodyBytes = state.announcedBodyBytes ?? 0
                 if let announced = state.announcedBodyBytes { state.request.body.reserveCapacity(announced) }
                 if uploadDataSize.pointee > 0 {
@@ -59,7 +60,7 @@ extension ServerContext {
                 receive(uploadData, size, &state, connection)
                 // Everything was consumed. Never report more than MHD offered: it would abort.
                 uploadDataSize.pointee = 0
-                return .YES
+                return keepsPace(&state) ? .YES : .NO
             }
             // Final call: the whole body is here (or was discarded).
             if case .discardingBody(let refusal) = state.phase {
@@ -118,6 +119,7 @@ extension ServerContext {
     private func receive(
         _ data: UnsafePointer<CChar>?, _ size: Int, _ state: inout RequestState, _ connection: OpaquePointer
     ) {
+        state.receivedBodyBytes += size
         guard case .receivingBody = state.phase, let data else { return }
         let total = state.request.body.count + size
         if total > configuration.maxBodyBytes {
@@ -132,6 +134,19 @@ extension ServerContext {
             return
         }
         state.request.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
+    }
+
+    /// Whether the upload, more bytes of which just arrived, keeps its pace (UploadPace). A body
+    /// complete in this call (a small one arrives with its head) is not timed. False also counts
+    /// the request; returning NO then closes the connection, and its reservation comes back when
+    /// the request completes.
+    private func keepsPace(_ state: inout RequestState) -> Bool {
+        if let announced = state.announcedBodyBytes, state.receivedBodyBytes >= announced { return true }
+        guard configuration.uploadPace.isBehind(
+            received: state.receivedBodyBytes, after: ContinuousClock.now - state.uploadStart) else { return true }
+        metrics.recordRejection(ServerMetrics.uploadTooSlow)
+        state.phase = .answered  // nothing more is read or sent for it
+        return false
     }
 
     /// Grows a chunked body's reservation to cover `total` bytes: to twice that (so that a large

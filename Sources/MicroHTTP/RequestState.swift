@@ -51,12 +51,18 @@ struct RequestState {
     var coveredBodyBytes = 0
     /// The body size announced by Content-Length, if any.
     var announcedBodyBytes: Int?
+    /// Body bytes received so far (also those discarded), for the upload's pace.
+    var receivedBodyBytes = 0
+    /// When the body was admitted, from which its pace counts: the arrival, or the end of its
+    /// wait for memory.
+    var uploadStart: ContinuousClock.Instant
     /// No longer in `metrics.inFlight`: answered (counted out then, not once MHD has sent the
     /// answer, so that a client holding its answer never sees its request still in flight).
     var countedOut = false
 
     init(rawURI: UnsafePointer<CChar>?) {
         arrival = .now
+        uploadStart = arrival
         // Only the query becomes a String: the path arrives decoded in the access handler.
         if let rawURI, let mark = strchr(rawURI, Int32(UInt8(ascii: "?"))) {
             rawQuery = String(cString: mark + 1)

@@ -69,6 +69,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int?
 
+    @Option(help: "Bytes per second a request body must average once it has taken --connection-timeout seconds (suffixes allowed): an upload may take that long plus one second per this many bytes, else its connection is closed. 0 for no floor. Default 16384 (128 kbit/s). [env BACKPROP_UPLOAD_MIN_RATE]")
+    var uploadMinRate: String?
+
     @Option(help: "Most simultaneous connections. Default 512. [env BACKPROP_MAX_CONNECTIONS]")
     var maxConnections: Int?
 
@@ -104,6 +107,7 @@ struct ServerCommand: ParsableCommand {
         http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? http.maxBodyBytes, 1...(1 << 40))
         http.connectionMemoryBytes = try checked("connection-memory", ByteCount.parse(option: "connection-memory", connectionMemory ?? env.string("BACKPROP_CONNECTION_MEMORY")) ?? http.connectionMemoryBytes, 4096...(16 << 20))
         http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? http.connectionTimeoutSeconds, 1...86_400)
+        http.uploadMinBytesPerSecond = try checked("upload-min-rate", ByteCount.parse(option: "upload-min-rate", uploadMinRate ?? env.string("BACKPROP_UPLOAD_MIN_RATE")) ?? http.uploadMinBytesPerSecond, 0...Int.max)
         http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? http.connectionLimit, 1...100_000)
         http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? http.perIPConnectionLimit, 1...100_000)
         http.accessLog = !(quiet || env.string("BACKPROP_QUIET").map { $0 == "1" || $0 == "true" } == true)
