@@ -19,7 +19,7 @@
 #   FLOOD_CLIENTS=64 FLOOD_ADDRESSES=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
 #   HARDENING_FLOOD_BEFORE=path/to/an/older/backprop-server: the same flood against it, without a
 #   budget, for the figures only (it fails no criterion)
-# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, fuzz 127 s,
+# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 12 s, mix 35 s, fuzz 127 s,
 # asan 30 s and tsan 52 s (test runs; each first build adds ≈2 min), shutdown 3 s: 5.6 min with
 # builds cached, ≈11 min from clean. CI (90 min, 2 cores): `scripts/hardening.sh --only sanitizers`
 # takes ≈6 min from clean; the whole campaign fits too.

@@ -380,7 +380,7 @@ def part_slow(binary, extra):
         raise
     p50a, maxa = percentile(lat, 50) * 1000, max(lat, default=float("nan")) * 1000
     log(f"  A. {greedy_count} stalled uploads from 127.0.0.2 (each announced 32 MiB): {uploading} still uploading, "
-        f"{answered} answered early (503: the address's share of the budget), {greedy_count - held} closed; "
+        f"{answered} answered early (503 before their body), {greedy_count - held} closed; "
         f"server threads {threads}, RSS {rss:.0f} MB, virtual {vm:.0f} MB")
     log(f"     normal client from 127.0.0.1: {len(lat)} answered, {fails} failed, p50 {p50a:.1f} ms, max {maxa:.1f} ms")
     if fails or not lat or maxa / 1000 > bound:
@@ -452,7 +452,8 @@ def part_slow(binary, extra):
     if post_d is None or post_d > 2 * timeout_b + 2:
         ok = False
         log(f"  FAIL: trickling uploads from several addresses kept the budget past {2 * timeout_b + 2} s")
-    summary = (f"slow clients: {held} held from another address, normal client p50 {p50a:.1f} ms max {maxa:.0f} ms; "
+    summary = (f"slow clients: {greedy_count} stalled uploads from another address ({uploading} held, {answered} "
+               f"refused 503), normal client p50 {p50a:.1f} ms max {maxa:.0f} ms; "
                f"same address served after {'never' if served_after is None else f'{served_after:.1f} s'} "
                f"(timeout {timeout_b} s); 5 addresses trickling: another's POST served after "
                f"{'never' if post_d is None else f'{post_d:.1f} s'}")
