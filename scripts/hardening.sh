@@ -17,11 +17,11 @@
 #   HARDENING_SLOW_CONNECTIONS=300 HARDENING_SLOW_LATENCY_S=1 HARDENING_SLOW_TIMEOUT_S=3
 #   HARDENING_MIX_SECONDS=10 HARDENING_MIX_P99_MS=100 HARDENING_MIX_STEPS=100000
 #   HARDENING_FUZZ_SECONDS=120 HARDENING_SHUTDOWN_BOUND_S=15
-#   FLOOD_CLIENTS=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
+#   FLOOD_CLIENTS=64 FLOOD_ADDRESSES=64 FLOOD_MARGIN_MB=96 FLOOD_MAX_THREADS=16 FLOOD_SECONDS=240 (scripts/hardening/flood.py)
 #   WORST_CASE_BOUND_S=3 WORST_CASE_REPEAT=3 WORST_CASE_SECONDS=900 WORST_CASE_MAX_MEMORY=4Gi (scripts/worst_case.py)
 #   HARDENING_FLOOD_BEFORE=path/to/an/older/backprop-server: the same flood against it, without a
 #   budget, for the figures only (it fails no criterion)
-# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 19 s, mix 35 s, worst 50 s, fuzz 127 s,
+# Measured on 2 cores (shared Zen 3), defaults: load 72 s, slow 12 s, mix 35 s, worst 50 s, fuzz 127 s,
 # asan 30 s and tsan 52 s (test runs; each first build adds ≈2 min), shutdown 3 s: 5.6 min with
 # builds cached, ≈11 min from clean. CI (90 min, 2 cores): `scripts/hardening.sh --only sanitizers`
 # takes ≈6 min from clean; the whole campaign fits too.

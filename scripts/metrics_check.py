@@ -116,7 +116,7 @@ def main():
         rejected = lambda samples, reason: samples.get(("backprop_requests_rejected_total", frozenset({("reason", reason)})))
         check(rejected(after, "body_too_large") - rejected(before, "body_too_large") == 1, "one 413 counted")
         check(rejected(after, "queue_full") - rejected(before, "queue_full") == 1, "one 503 counted")
-        for reason in ("memory", "shutdown"):
+        for reason in ("memory", "client_share", "shutdown", "upload_too_slow"):
             check(rejected(after, reason) == 0, f"no 503 for {reason}")
         check(after[("backprop_requests_in_flight", frozenset())] == 1, "in flight: the scrape itself")
         check(after[("backprop_requests_queued", frozenset())] == 0, "nothing queued")

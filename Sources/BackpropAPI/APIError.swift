@@ -165,6 +165,7 @@ extension APIError {
         let why = switch reason {
         case .memory: "Requests in flight hold the server's memory budget (--max-memory), and this one does not fit now"
         case .queueFull: "Every worker is busy and the queue of waiting requests is full"
+        case .clientShare: "Bodies still arriving from your address hold its share of the server's memory budget (--max-memory-per-client); finish or close those uploads first"
         case .shuttingDown: "The server is shutting down"
         }
         return APIError(status: 503, type: ProblemType.overloaded, title: "Service Unavailable",

@@ -61,4 +61,14 @@ CMicroHTTPD_connection_fd(struct MHD_Connection *connection)
     return info == NULL ? -1 : info->connect_fd;
 }
 
+// MHD_get_connection_info is variadic; the peer's address needs no extra argument. NULL if unknown.
+// The sockaddr lives as long as the connection.
+static inline const struct sockaddr *
+CMicroHTTPD_client_address(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info == NULL ? NULL : info->client_addr;
+}
+
 #endif

@@ -20,6 +20,14 @@ public struct ServerConfiguration: Sendable {
     /// The memory budget for requests, in bytes: the sum of their reservations
     /// (`HTTPHandler.admissionBytes`, then `ComputationCost.memoryBytes`) never exceeds it.
     public var maxMemoryBytes: Int = ProcessMemory.defaultBudgetBytes()
+    /// The most of the budget one client address (an IPv6 client's /64) may hold for bodies still
+    /// arriving, announced or waiting to be read; past it, its further requests get 503
+    /// (`client_share`) before their bodies are read. A client holding nothing else may always
+    /// start one body. nil: a quarter of `maxMemoryBytes`, so that stalled uploads from one
+    /// address leave three quarters to the others until the idle timeout closes them.
+    public var maxMemoryPerClientBytes: Int?
+    /// `maxMemoryPerClientBytes`, or its default.
+    public var memoryPerClientBytes: Int { maxMemoryPerClientBytes ?? max(1, maxMemoryBytes / 4) }
     /// Requests that may wait at once, for memory or for a worker; past it, 503.
     public var maxQueue: Int = 32
     /// Largest body buffered for the handler; larger ones go to `bodyTooLarge`.
@@ -33,6 +41,16 @@ public struct ServerConfiguration: Sendable {
     public var connectionMemoryBytes: Int = 16 << 10
     /// A connection idle this long is closed (0 would mean never: don't).
     public var connectionTimeoutSeconds: Int = 30
+    /// Bytes per second an admitted upload must average once it has taken
+    /// `connectionTimeoutSeconds`: a body may take that long plus a second per this many bytes,
+    /// else its connection is closed (UploadPace). 0: no floor. 16 KiB/s (128 kbit/s) is below
+    /// any real uplink, yet a client must spend that much bandwidth per upload to keep holding
+    /// its reservation, where a trickle of a byte a second held it for ever.
+    public var uploadMinBytesPerSecond: Int = 16 << 10
+    /// The pace an upload must keep, from the two numbers above.
+    var uploadPace: UploadPace {
+        UploadPace(graceSeconds: connectionTimeoutSeconds, minBytesPerSecond: uploadMinBytesPerSecond)
+    }
     /// Connections open at once, all clients together.
     public var connectionLimit: Int = 512
     /// Connections open at once from one IP address.

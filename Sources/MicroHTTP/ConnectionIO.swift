@@ -30,6 +30,11 @@ enum ConnectionIO {
         return ContentLength.parse(UnsafeRawBufferPointer(start: value, count: size))
     }
 
+    /// The client that sent the request on `connection`, for its share of the budget.
+    static func client(of connection: OpaquePointer) -> ClientAddress {
+        ClientAddress(CMicroHTTPD_client_address(connection))
+    }
+
     /// Builds an MHD response from `response`, queues it, and drops our reference to it.
     /// Must run on the MHD thread that called the access handler. Returns false if MHD refused.
     static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> Bool {

@@ -14,10 +14,13 @@ extension ServerConfiguration {
         try check((1...1024).contains(workers), "workers \(workers) is outside 1...1024")
         try check(inlineWork >= 0, "inlineWork \(inlineWork) is negative")
         try check(maxMemoryBytes > 0, "maxMemoryBytes \(maxMemoryBytes) is not positive")
+        try check(maxMemoryPerClientBytes.map { $0 > 0 } ?? true,
+                  "maxMemoryPerClientBytes \(maxMemoryPerClientBytes ?? 0) is not positive")
         try check(maxQueue >= 0, "maxQueue \(maxQueue) is negative")
         // MHD needs room for a request head and its read buffer; below 4 KiB it fails requests.
         try check((4096...(16 << 20)).contains(connectionMemoryBytes),
                   "connectionMemoryBytes \(connectionMemoryBytes) is outside 4096...\(16 << 20)")
+        try check(uploadMinBytesPerSecond >= 0, "uploadMinBytesPerSecond \(uploadMinBytesPerSecond) is negative")
         try check(maxBodyBytes >= 0, "maxBodyBytes \(maxBodyBytes) is negative")
         try check((0...cUInt).contains(connectionTimeoutSeconds),
                   "connectionTimeoutSeconds \(connectionTimeoutSeconds) is out of range")

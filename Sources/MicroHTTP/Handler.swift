@@ -53,6 +53,9 @@ public enum OverloadReason: String, Sendable, CaseIterable {
     case memory
     /// Its memory fits, but every worker is busy and the queue is full.
     case queueFull = "queue_full"
+    /// Its client already holds its share of the budget for bodies still arriving
+    /// (`ServerConfiguration.maxMemoryPerClientBytes`); refused before the body is read.
+    case clientShare = "client_share"
     /// The server is stopping and its drain deadline has passed.
     case shuttingDown = "shutdown"
 }

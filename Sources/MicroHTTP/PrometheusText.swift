@@ -33,7 +33,7 @@ extension ServerMetrics {
         gauge(&out, "backprop_requests_queued", "Requests waiting for memory or for a worker.",
               queued.load(ordering: .relaxed))
         family(&out, "backprop_requests_rejected_total", "counter",
-               "Requests refused before their body was read or their computation ran: 503 by reason, 413 as body_too_large.")
+               "Requests refused before their body was read or their computation ran: 503 by reason, 413 as body_too_large; uploads closed for falling behind their pace as upload_too_slow.")
         for (reason, count) in rejectionCounts() {
             out += "backprop_requests_rejected_total{reason=\"\(reason)\"} \(count)\n"
         }

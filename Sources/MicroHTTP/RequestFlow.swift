@@ -36,6 +36,7 @@ extension ServerContext {
             case .readBody:
                 // This is the first call again (MHD repeats it after a resume): the body comes next.
                 state.phase = .receivingBody
+                state.uploadStart = .now  // the wait was the server's doing, not the client's
                 state.coveredBodyBytes = state.announcedBodyBytes ?? 0
                 if let announced = state.announcedBodyBytes { state.request.body.reserveCapacity(announced) }
                 if uploadDataSize.pointee > 0 {
@@ -59,7 +60,7 @@ extension ServerContext {
                 receive(uploadData, size, &state, connection)
                 // Everything was consumed. Never report more than MHD offered: it would abort.
                 uploadDataSize.pointee = 0
-                return .YES
+                return keepsPace(&state) ? .YES : .NO
             }
             // Final call: the whole body is here (or was discarded).
             if case .discardingBody(let refusal) = state.phase {
@@ -94,14 +95,18 @@ extension ServerContext {
         state.announcedBodyBytes = announced.map { Int($0) }
         let bodyBytes = state.announcedBodyBytes ?? 0
         let bytes = max(0, handler.admissionBytes(for: state.request, bodyBytes: bodyBytes))
-        switch scheduler.admitBody(bytes, on: connection) {
+        // Only a request that reserves memory needs to know its client (a GET does not).
+        let client = bytes > 0 ? self.client(&state, connection) : .unknown
+        switch scheduler.admitBody(bytes, from: client, on: connection) {
         case .granted:
             state.reserved = bytes
+            state.claimed = bytes
             state.coveredBodyBytes = bodyBytes
             // Virtual memory only until touched; bounded by the limit checked just above.
             if bodyBytes > 0 { state.request.body.reserveCapacity(bodyBytes) }
             return .YES
         case .parked(let parked):
+            state.claimed = bytes  // claimed while it waits, so that waiting costs a share too
             return park(parked, &state, connection)
         case .refused(let reason, let retryAfter):
             return refuse(reason, retryAfter: retryAfter, &state, connection)
@@ -114,6 +119,7 @@ extension ServerContext {
     private func receive(
         _ data: UnsafePointer<CChar>?, _ size: Int, _ state: inout RequestState, _ connection: OpaquePointer
     ) {
+        state.receivedBodyBytes += size
         guard case .receivingBody = state.phase, let data else { return }
         let total = state.request.body.count + size
         if total > configuration.maxBodyBytes {
@@ -122,26 +128,58 @@ extension ServerContext {
             state.request.body = []
             return
         }
-        if total > state.coveredBodyBytes && !growReservation(toCover: total, &state, connection) {
-            state.phase = .discardingBody(.overloaded(.memory, retryAfterSeconds: 1))
+        if total > state.coveredBodyBytes, let refusal = growReservation(toCover: total, &state, connection) {
+            state.phase = .discardingBody(.overloaded(refusal, retryAfterSeconds: 1))
             state.request.body = []
             return
         }
         state.request.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
     }
 
+    /// Whether the upload, more bytes of which just arrived, keeps its pace (UploadPace). A body
+    /// complete in this call (a small one arrives with its head) is not timed. False also counts
+    /// the request; returning NO then closes the connection, and its reservation comes back when
+    /// the request completes.
+    private func keepsPace(_ state: inout RequestState) -> Bool {
+        if let announced = state.announcedBodyBytes, state.receivedBodyBytes >= announced { return true }
+        guard configuration.uploadPace.isBehind(
+            received: state.receivedBodyBytes, after: ContinuousClock.now - state.uploadStart) else { return true }
+        metrics.recordRejection(ServerMetrics.uploadTooSlow)
+        state.phase = .answered  // nothing more is read or sent for it
+        return false
+    }
+
     /// Grows a chunked body's reservation to cover `total` bytes: to twice that (so that a large
-    /// body asks a few times, not per chunk), or else to just that; false if neither fits now.
-    private func growReservation(toCover total: Int, _ state: inout RequestState, _ connection: OpaquePointer) -> Bool {
+    /// body asks a few times, not per chunk), or else to just that. Nil when it grew, else why
+    /// not (the budget, or the client's share, when neither fits now).
+    private func growReservation(
+        toCover total: Int, _ state: inout RequestState, _ connection: OpaquePointer
+    ) -> OverloadReason? {
+        let client = self.client(&state, connection)
+        var refusal = OverloadReason.memory
         for covered in [max(2 * total, 64 << 10), total] {
             let wanted = max(state.reserved, handler.admissionBytes(for: state.request, bodyBytes: covered))
-            if scheduler.growBody(holding: state.reserved, to: wanted, on: connection) {
+            switch scheduler.growBody(
+                holding: state.reserved, to: wanted, claimed: state.claimed, by: client, on: connection
+            ) {
+            case nil:
+                state.claimed += wanted - state.reserved
                 state.reserved = wanted
                 state.coveredBodyBytes = covered
-                return true
+                return nil
+            case let reason?:
+                refusal = reason
             }
         }
-        return false
+        return refusal
+    }
+
+    /// The request's client, read from MHD once.
+    private func client(_ state: inout RequestState, _ connection: OpaquePointer) -> ClientAddress {
+        if let client = state.client { return client }
+        let client = ConnectionIO.client(of: connection)
+        state.client = client
+        return client
     }
 
     /// The body is complete: the handler prepares, and answers now or hands over a computation.
@@ -154,7 +192,11 @@ extension ServerContext {
         case .now(let response):
             return answer(response, &state, connection)
         case .later(let computation):
-            switch scheduler.admitComputation(computation, holding: state.reserved, on: connection) {
+            let claimed = state.claimed
+            state.claimed = 0  // the body is complete: admitComputation takes it off the share
+            switch scheduler.admitComputation(
+                computation, holding: state.reserved, claimed: claimed, by: state.client ?? .unknown, on: connection
+            ) {
             case .runHere(let holding):
                 state.reserved = holding
                 let client = ClientConnection(connection)

@@ -41,17 +41,28 @@ struct RequestState {
     var routeLabel = ""
     /// Bytes reserved against the memory budget, given back when the request completes.
     var reserved = 0
+    /// Bytes counted against the client's share while the body is awaited or arriving (the
+    /// reservation, or the wish of a parked body); 0 once the body is complete.
+    var claimed = 0
+    /// Who sent it, for its share: read from MHD when the request first reserves memory.
+    var client: ClientAddress?
     /// Body bytes the reservation covers: Content-Length, or for a chunked body what was
     /// reserved so far; past it, a chunked body must grow its reservation.
     var coveredBodyBytes = 0
     /// The body size announced by Content-Length, if any.
     var announcedBodyBytes: Int?
+    /// Body bytes received so far (also those discarded), for the upload's pace.
+    var receivedBodyBytes = 0
+    /// When the body was admitted, from which its pace counts: the arrival, or the end of its
+    /// wait for memory.
+    var uploadStart: ContinuousClock.Instant
     /// No longer in `metrics.inFlight`: answered (counted out then, not once MHD has sent the
     /// answer, so that a client holding its answer never sees its request still in flight).
     var countedOut = false
 
     init(rawURI: UnsafePointer<CChar>?) {
         arrival = .now
+        uploadStart = arrival
         // Only the query becomes a String: the path arrives decoded in the access handler.
         if let rawURI, let mark = strchr(rawURI, Int32(UInt8(ascii: "?"))) {
             rawQuery = String(cString: mark + 1)

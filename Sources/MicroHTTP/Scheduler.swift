@@ -1,12 +1,16 @@
-// Where and when requests run: the memory budget (MemoryLedger), the bounded queue of requests
-// waiting for memory or for a worker, and the hand-over to the workers (WorkerPool). The only
-// place that decides to run, wait or refuse.
+// Where and when requests run: the memory budget (MemoryLedger) and each client's share of it for
+// bodies still arriving (ClientShares), the bounded queue of requests waiting for memory or for
+// a worker, and the hand-over to the workers (WorkerPool). The only place that decides to run,
+// wait or refuse.
 // It never calls into MHD while holding its lock: connections to resume are collected and resumed
 // after unlocking, since MHD takes its own locks there and calls us back (NOTIFY_COMPLETED).
 
 /// The scheduler's state, all under one lock.
 struct SchedulerState: Sendable {
     var ledger: MemoryLedger<ParkedRequest>
+    /// What each client claims for bodies arriving or waiting to be read (part of `ledger`'s
+    /// reservations and wishes, counted again per client).
+    var shares: ClientShares
     /// Computations with their memory reserved, waiting for a worker, oldest first.
     var ready: [ParkedRequest] = []
     /// Work units of the computations queued (ready or waiting for memory) and running: the
@@ -47,24 +51,29 @@ final class Scheduler: Sendable {
     let metrics: ServerMetrics
     private let state: Monitor<SchedulerState>
 
-    init(budget: Int, maxQueue: Int, inlineWork: Int, workers: Int, metrics: ServerMetrics) {
+    init(budget: Int, perClient: Int, maxQueue: Int, inlineWork: Int, workers: Int, metrics: ServerMetrics) {
         self.maxQueue = maxQueue
         self.inlineWork = inlineWork
         self.workers = workers
         self.metrics = metrics
-        state = Monitor(SchedulerState(ledger: MemoryLedger(budget: budget)))
+        state = Monitor(SchedulerState(ledger: MemoryLedger(budget: budget), shares: ClientShares(limit: perClient)))
     }
 
     // MARK: Polling threads
 
     /// Before the body is read: reserves `bytes` for it, parks the request until they are free,
-    /// or refuses it.
-    func admitBody(_ bytes: Int, on connection: OpaquePointer) -> BodyAdmission {
+    /// or refuses it. Unless refused, `bytes` count against `client`'s share until
+    /// `admitComputation` or `release` gives them back.
+    func admitBody(_ bytes: Int, from client: ClientAddress, on connection: OpaquePointer) -> BodyAdmission {
         guard bytes > 0 else { return .granted }
         var resumes: [ClientConnection] = []
         defer { resume(resumes) }
         return locked { s in
             defer { publish(s) }
+            // Before the ledger: a client over its share neither reserves nor takes a place in the queue.
+            guard s.shares.claim(bytes, by: client) else {
+                return .refused(s.closed ? .shuttingDown : .clientShare, retryAfterSeconds: retryAfter(s))
+            }
             var parked: ParkedRequest?
             let decision = s.ledger.request(
                 bytes, holding: 0, priority: .body,
@@ -75,36 +84,48 @@ final class Scheduler: Sendable {
             case .waiting:
                 s.suspended += 1
                 return .parked(parked!)
-            case .refused: return .refused(s.closed ? .shuttingDown : .memory, retryAfterSeconds: retryAfter(s))
+            case .refused:
+                s.shares.release(bytes, of: client)
+                return .refused(s.closed ? .shuttingDown : .memory, retryAfterSeconds: retryAfter(s))
             }
         }
     }
 
     /// A chunked body outgrew its reservation: grows it from `held` to `wanted` bytes if that
-    /// fits now. Never waits: the body is arriving, and a reader that waits while holding memory
-    /// could hold up the waiters ahead of it.
-    func growBody(holding held: Int, to wanted: Int, on connection: OpaquePointer) -> Bool {
-        guard wanted > held else { return true }
+    /// fits now, the growth counted against `client`'s share (of which the request's own claim
+    /// is `claimed`). Nil when granted, else why not. Never waits: the body is arriving, and a
+    /// reader that waits while holding memory could hold up the waiters ahead of it.
+    func growBody(
+        holding held: Int, to wanted: Int, claimed: Int, by client: ClientAddress, on connection: OpaquePointer
+    ) -> OverloadReason? {
+        guard wanted > held else { return nil }
         return locked { s in
             defer { publish(s) }
+            guard s.shares.claim(wanted - held, by: client, owning: claimed) else { return .clientShare }
             let decision = s.ledger.request(
                 wanted - held, holding: held, priority: .computation,
                 waiter: ParkedRequest(connection: ClientConnection(connection), computation: nil, holding: held, wanted: wanted),
                 mayWait: false)
-            return decision == .granted
+            if decision == .granted { return nil }
+            s.shares.release(wanted - held, of: client)
+            return .memory
         }
     }
 
     /// Once the body is parsed: sets the request's reservation (`held` bytes so far) to the
     /// computation's memory cost, and decides where it runs. A small one runs on the polling
-    /// thread; others go to a worker, after waiting for memory if need be.
-    func admitComputation(_ computation: Computation, holding held: Int, on connection: OpaquePointer) -> ComputationAdmission {
+    /// thread; others go to a worker, after waiting for memory if need be. The body is no longer
+    /// arriving: its `claimed` bytes leave `client`'s share.
+    func admitComputation(
+        _ computation: Computation, holding held: Int, claimed: Int, by client: ClientAddress, on connection: OpaquePointer
+    ) -> ComputationAdmission {
         let wanted = max(0, computation.cost.memoryBytes)
         let work = max(0, computation.cost.work)
         var resumes: [ClientConnection] = []
         defer { resume(resumes) }
         return locked { s in
             defer { publish(s) }
+            s.shares.release(claimed, of: client)
             if wanted < held {
                 resumes += grant(s.ledger.release(held - wanted), &s)
             } else if wanted > held {
@@ -157,11 +178,13 @@ final class Scheduler: Sendable {
     }
 
     /// The request is over (MHD_OPTION_NOTIFY_COMPLETED): its bytes go back to the budget, and
-    /// the waiters they let in are granted.
-    func release(_ bytes: Int) {
-        guard bytes > 0 else { return }
+    /// the waiters they let in are granted; what it still `claimed` (a body that never became a
+    /// computation) leaves `client`'s share.
+    func release(_ bytes: Int, claimed: Int = 0, by client: ClientAddress = .unknown) {
+        guard bytes > 0 || claimed > 0 else { return }
         var resumes: [ClientConnection] = []
         locked { s in
+            s.shares.release(claimed, of: client)
             resumes = grant(s.ledger.release(bytes), &s)
             publish(s)
         }

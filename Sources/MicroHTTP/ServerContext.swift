@@ -27,7 +27,8 @@ final class ServerContext: Sendable {
         self.handler = handler
         metrics = ServerMetrics(memoryBudgetBytes: configuration.maxMemoryBytes, workers: configuration.workers)
         scheduler = Scheduler(
-            budget: configuration.maxMemoryBytes, maxQueue: configuration.maxQueue,
+            budget: configuration.maxMemoryBytes, perClient: configuration.memoryPerClientBytes,
+            maxQueue: configuration.maxQueue,
             inlineWork: configuration.inlineWork, workers: configuration.workers, metrics: metrics)
         workers = WorkerPool(scheduler: scheduler)
     }
@@ -52,8 +53,11 @@ final class ServerContext: Sendable {
         if case .parked(let parked) = state.pointee.phase {
             reserved = scheduler.take(parked).holding  // completed while parked: only when MHD stops
         }
+        // A body that never became a computation (answered at once, refused, or abandoned while
+        // arriving or parked) still counts against its client's share until here.
+        let (claimed, client) = (state.pointee.claimed, state.pointee.client)
         RequestState.release(pointer)
-        scheduler.release(reserved)
+        scheduler.release(reserved, claimed: claimed, by: client ?? .unknown)
         if left == 0 && draining.load(ordering: .sequentiallyConsistent) {
             drained.broadcast()
         }

@@ -28,7 +28,8 @@ public final class ServerMetrics: Sendable {
     let busyWorkers = Atomic<Int>(0)
     /// Requests whose client left while they waited or ran.
     let abandoned = Atomic<Int>(0)
-    /// 503s by reason, and 413s (as "body_too_large").
+    /// 503s by reason, 413s (as "body_too_large"), and uploads closed for their pace
+    /// ("upload_too_slow").
     private let rejections = Locked<[String: Int]>([:])
     private let durations = Locked<[SeriesKey: Histogram]>([:])
 
@@ -54,7 +55,7 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    /// One request refused: 503 for `reason`, or 413 (`bodyTooLarge`).
+    /// One request refused: 503 for `reason`, 413 (`bodyTooLarge`), or closed (`uploadTooSlow`).
     func recordRejection(_ reason: String) {
         rejections.withLock { $0[reason, default: 0] += 1 }
     }
@@ -78,12 +79,14 @@ public final class ServerMetrics: Sendable {
     /// Refusals by reason; every reason is present, at 0 when it never happened.
     func rejectionCounts() -> [(reason: String, count: Int)] {
         let counts = rejections.withLock { $0 }
-        let reasons = OverloadReason.allCases.map(\.rawValue) + [Self.bodyTooLarge]
+        let reasons = OverloadReason.allCases.map(\.rawValue) + [Self.bodyTooLarge, Self.uploadTooSlow]
         return reasons.sorted().map { ($0, counts[$0] ?? 0) }
     }
 
     /// The `reason` label of a 413.
     static let bodyTooLarge = "body_too_large"
+    /// The `reason` label of an upload closed for falling behind its pace (UploadPace): no answer.
+    static let uploadTooSlow = "upload_too_slow"
 }
 
 /// The labels of one duration series.

@@ -36,6 +36,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Memory budget for requests in flight, in bytes (suffixes K, M, G, Ki, Mi, Gi allowed). A request that does not fit waits in the queue or gets 503 with Retry-After, its body unread. Default: 3/4 of the cgroup's memory limit, else 1/2 of physical memory. [env BACKPROP_MAX_MEMORY]")
     var maxMemory: String?
 
+    @Option(help: "Most of the memory budget one client address (an IPv6 client's /64) may hold for request bodies still arriving, in bytes (suffixes allowed); past it, its further requests get 503 with Retry-After, their bodies unread. A client holding nothing may always start one body. Default: 1/4 of --max-memory. [env BACKPROP_MAX_MEMORY_PER_CLIENT]")
+    var maxMemoryPerClient: String?
+
     @Option(help: "Requests that may wait for memory or a worker at once; more get 503. Default 32. [env BACKPROP_MAX_QUEUE]")
     var maxQueue: Int?
 
@@ -66,6 +69,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds an idle connection is kept open. Default 30. [env BACKPROP_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int?
 
+    @Option(help: "Bytes per second a request body must average once it has taken --connection-timeout seconds (suffixes allowed): an upload may take that long plus one second per this many bytes, else its connection is closed. 0 for no floor. Default 16384 (128 kbit/s). [env BACKPROP_UPLOAD_MIN_RATE]")
+    var uploadMinRate: String?
+
     @Option(help: "Most simultaneous connections. Default 512. [env BACKPROP_MAX_CONNECTIONS]")
     var maxConnections: Int?
 
@@ -95,10 +101,13 @@ struct ServerCommand: ParsableCommand {
         // would only share the cores and hold more memory at once.
         http.workers = try checked("workers", workers ?? env.int("BACKPROP_WORKERS") ?? cores, 1...1024)
         http.maxMemoryBytes = try checked("max-memory", ByteCount.parse(option: "max-memory", maxMemory ?? env.string("BACKPROP_MAX_MEMORY")) ?? http.maxMemoryBytes, (1 << 20)...Int.max)
+        http.maxMemoryPerClientBytes = try ByteCount.parse(option: "max-memory-per-client", maxMemoryPerClient ?? env.string("BACKPROP_MAX_MEMORY_PER_CLIENT"))
+            .map { try checked("max-memory-per-client", $0, 1...Int.max) }
         http.maxQueue = try checked("max-queue", maxQueue ?? env.int("BACKPROP_MAX_QUEUE") ?? http.maxQueue, 0...100_000)
         http.maxBodyBytes = try checked("max-body-bytes", maxBodyBytes ?? env.int("BACKPROP_MAX_BODY_BYTES") ?? http.maxBodyBytes, 1...(1 << 40))
         http.connectionMemoryBytes = try checked("connection-memory", ByteCount.parse(option: "connection-memory", connectionMemory ?? env.string("BACKPROP_CONNECTION_MEMORY")) ?? http.connectionMemoryBytes, 4096...(16 << 20))
         http.connectionTimeoutSeconds = try checked("connection-timeout", connectionTimeout ?? env.int("BACKPROP_CONNECTION_TIMEOUT") ?? http.connectionTimeoutSeconds, 1...86_400)
+        http.uploadMinBytesPerSecond = try checked("upload-min-rate", ByteCount.parse(option: "upload-min-rate", uploadMinRate ?? env.string("BACKPROP_UPLOAD_MIN_RATE")) ?? http.uploadMinBytesPerSecond, 0...Int.max)
         http.connectionLimit = try checked("max-connections", maxConnections ?? env.int("BACKPROP_MAX_CONNECTIONS") ?? http.connectionLimit, 1...100_000)
         http.perIPConnectionLimit = try checked("max-connections-per-ip", maxConnectionsPerIp ?? env.int("BACKPROP_MAX_CONNECTIONS_PER_IP") ?? http.perIPConnectionLimit, 1...100_000)
         http.accessLog = !(quiet || env.string("BACKPROP_QUIET").map { $0 == "1" || $0 == "true" } == true)

@@ -50,9 +50,27 @@ public final class RawHTTPConnection {
     private var fd: Int32
     private var pending: [UInt8] = []  // received but not yet parsed
 
-    public init(port: Int, timeoutSeconds: Int = 10) throws {
+    /// `source` is the local address to connect from: another loopback address (127.0.0.2, …)
+    /// makes the server see another client.
+    public init(port: Int, timeoutSeconds: Int = 10, source: String? = nil) throws {
         fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.socket(errno) }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            if bound != 0 {
+                let code = errno
+                Glibc.close(fd)
+                fd = -1
+                throw RawHTTPError.connect(code)
+            }
+        }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -210,9 +228,9 @@ public enum RawHTTP {
     /// Connects, sends one request with a Content-Length body, reads the response, closes.
     public static func exchange(
         port: Int, _ method: String, _ target: String,
-        headers: [(String, String)] = [], body: [UInt8] = []
+        headers: [(String, String)] = [], body: [UInt8] = [], source: String? = nil
     ) throws -> RawResponse {
-        let connection = try RawHTTPConnection(port: port)
+        let connection = try RawHTTPConnection(port: port, source: source)
         defer { connection.close() }
         var allHeaders = headers
         if !body.isEmpty || method == "POST" { allHeaders.append(("Content-Length", "\(body.count)")) }

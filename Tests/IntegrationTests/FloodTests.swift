@@ -2,7 +2,10 @@
 // against --max-memory 536870912. Every answer is a 200 or a 503 with Retry-After and
 // problem+json, some are 200s, resident memory stays within the budget plus the README's margin,
 // the threads stay few, /healthz and /metrics answer within a second throughout, and normal
-// requests succeed afterwards. (scripts/hardening/flood.py is the same flood with figures, against
+// requests succeed afterwards. Each client has an address of its own (127.0.0.2 on, loopback), so
+// that the budget and the queue govern them, not one client's share of the budget (from one
+// address, all but one at a time get 503 client_share: ClientShareServerTests).
+// (scripts/hardening/flood.py is the same flood with figures, against
 // a release build; without the budget the same flood peaked at 3.9 GB and 50 threads.)
 // Under a sanitizer (BACKPROP_TEST_SANITIZER set, as scripts/hardening.sh does) the flood is
 // smaller and only the answers are checked: the sanitizers' own memory and time are not the server's.
@@ -73,11 +76,11 @@ struct FloodTests {
 
         let answers = Answers()
         let finished = DispatchGroup()
-        for _ in 0..<Self.clients {
+        for client in 0..<Self.clients {
             finished.enter()
             Thread {
                 defer { finished.leave() }
-                answers.add(Self.post(body, port: server.port))
+                answers.add(Self.post(body, port: server.port, from: "127.0.0.\(2 + client)"))
             }.start()
         }
         #expect(finished.wait(timeout: .now() + 150) == .success, "clients still waiting after 150 s")
@@ -101,9 +104,9 @@ struct FloodTests {
 
     /// One client: the head, then the body (an early answer ends the upload: the server closes,
     /// and the send fails), then the answer.
-    static func post(_ body: [UInt8], port: Int) -> Answer {
+    static func post(_ body: [UInt8], port: Int, from source: String) -> Answer {
         do {
-            let connection = try RawHTTPConnection(port: port, timeoutSeconds: 120)
+            let connection = try RawHTTPConnection(port: port, timeoutSeconds: 120, source: source)
             defer { connection.close() }
             try connection.send(RawHTTP.head("POST", "/gradients", headers: [("Content-Length", "\(body.count)")]))
             do { try connection.send(body) } catch RawHTTPError.send {}  // refused early: read why

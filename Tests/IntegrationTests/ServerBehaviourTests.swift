@@ -87,7 +87,8 @@ struct ServerBehaviourTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
-        for flag in ["--host", "--port", "--threads", "--max-body-bytes", "--max-parameters", "--cors-origin", "BACKPROP_PORT"] {
+        for flag in ["--host", "--port", "--threads", "--max-body-bytes", "--max-parameters", "--cors-origin", "BACKPROP_PORT",
+                     "--max-memory-per-client", "BACKPROP_MAX_MEMORY_PER_CLIENT", "--upload-min-rate"] {
             #expect(text.contains(flag), "--help mentions \(flag)")
         }
     }

@@ -6,7 +6,10 @@ usage: flood.py SERVER_BINARY [extra server args...]
 Starts the server on 127.0.0.1 with --port 0 (and, unless the extra args say otherwise,
 --max-memory 536870912), then sends FLOOD_CLIENTS (64) concurrent POST /gradients of a 784-1750-10
 network, ≈29 MiB each, every client reading while it sends, as curl does, so that an early answer
-stops its upload. Meanwhile it samples the server's resident memory and threads from /proc every
+stops its upload. The clients come from FLOOD_ADDRESSES loopback addresses (127.0.0.2 on, in
+turn; default one per client): many clients at once, which the budget and the queue govern. From
+one address (FLOOD_ADDRESSES=1) the per-client share (--max-memory-per-client, a quarter of the
+budget by default) refuses all but one at a time. Meanwhile it samples the server's resident memory and threads from /proc every
 20 ms and asks GET /healthz and GET /metrics every 250 ms. Afterwards: normal requests, and the
 metrics' refusal count against the 503s seen.
 
@@ -22,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from campaign import WORK, Server, connect, head, log, read_response_with_headers, request, small_body  # noqa: E402
 
 CLIENTS = int(os.environ.get("FLOOD_CLIENTS", 64))
+ADDRESSES = [f"127.0.0.{2 + i}" for i in range(min(250, int(os.environ.get("FLOOD_ADDRESSES", CLIENTS))))]
 MARGIN_MB = float(os.environ.get("FLOOD_MARGIN_MB", 96))
 MAX_THREADS = int(os.environ.get("FLOOD_MAX_THREADS", 16))
 SECONDS = float(os.environ.get("FLOOD_SECONDS", 240))
@@ -50,16 +54,16 @@ class Client(threading.Thread):
     """One POST of the body, reading while sending: an answer that comes before the body is
     sent (a 503 or 413 before reading) stops the upload, as curl does."""
 
-    def __init__(self, port, body, deadline):
+    def __init__(self, port, body, deadline, src):
         super().__init__(daemon=True)
-        self.port, self.body, self.deadline = port, body, deadline
+        self.port, self.body, self.deadline, self.src = port, body, deadline, src
         self.status, self.headers, self.data, self.error, self.sent = None, {}, b"", None, 0
         self.seconds = None  # from connecting to the whole answer
 
     def run(self):
         started = time.monotonic()
         try:
-            s = connect(self.port, timeout=max(1.0, self.deadline - time.monotonic()))
+            s = connect(self.port, self.src, timeout=max(1.0, self.deadline - time.monotonic()))
             s.sendall(head("POST", "/gradients", len(self.body)))
             view = memoryview(self.body)
             early = False
@@ -130,17 +134,17 @@ def check_answer(c):
 
 
 def rejected_in_metrics(port):
-    """The sum of backprop_requests_rejected_total over its 503 reasons, or None."""
+    """backprop_requests_rejected_total by 503 reason ({} if none could be read)."""
     status, text, _ = request(port, "GET", "/metrics")
     if status != 200:
-        return None
-    counts = re.findall(rb'backprop_requests_rejected_total\{reason="(memory|queue_full|shutdown)"\} (\d+)', text)
-    return sum(int(n) for _, n in counts) if counts else None
+        return {}
+    counts = re.findall(rb'backprop_requests_rejected_total\{reason="(memory|queue_full|client_share|shutdown)"\} (\d+)', text)
+    return {reason.decode(): int(n) for reason, n in counts}
 
 
 def part_flood(binary, extra):
     extra = list(extra)
-    if not BEFORE and not any(a.startswith("--max-memory") for a in extra):
+    if not BEFORE and not any(a == "--max-memory" or a.startswith("--max-memory=") for a in extra):
         extra += ["--max-memory", str(BUDGET)]
     budget = BUDGET
     for i, a in enumerate(extra):
@@ -148,7 +152,8 @@ def part_flood(binary, extra):
             budget = int(extra[i + 1])
     body = flood_body()
     label = "before (no budget)" if BEFORE else f"--max-memory {budget}"
-    log(f"  {CLIENTS} concurrent POST /gradients of {len(body) / 2**20:.1f} MiB (784-1750-10), server {label}")
+    log(f"  {CLIENTS} concurrent POST /gradients of {len(body) / 2**20:.1f} MiB (784-1750-10) from {len(ADDRESSES)} "
+        f"addresses, server {label}")
     srv = Server(binary, ["--quiet", *extra], "flood")
     try:
         idle_mb = srv.rss_mb()
@@ -156,7 +161,7 @@ def part_flood(binary, extra):
         watch.start()
         deadline = time.monotonic() + SECONDS
         started = time.monotonic()
-        clients = [Client(srv.port, body, deadline) for _ in range(CLIENTS)]
+        clients = [Client(srv.port, body, deadline, ADDRESSES[i % len(ADDRESSES)]) for i in range(CLIENTS)]
         for c in clients:
             c.start()
         for c in clients:
@@ -167,7 +172,8 @@ def part_flood(binary, extra):
         watch.join(5)
         hwm_mb = (srv._status("VmHWM") or 0) / 1024
         after = [request(srv.port, "POST", "/step", small_body())[0] for _ in range(5)]
-        metrics_503 = rejected_in_metrics(srv.port)
+        reasons = rejected_in_metrics(srv.port)
+        metrics_503 = sum(reasons.values()) if reasons else None
         code, _ = srv.stop()
     except BaseException:
         srv.kill()
@@ -190,7 +196,8 @@ def part_flood(binary, extra):
         f"budget {budget / 2**20:.0f} MiB + margin {MARGIN_MB:.0f} MB")
     log(f"  threads at most {watch.threads}; /healthz and /metrics slowest answer {watch.probe_s * 1000:.0f} ms, "
         f"{len(watch.probe_failures)} late or failed")
-    log(f"  afterwards: small /step {after}; metrics count {metrics_503} 503s; exit code {code}")
+    log(f"  afterwards: small /step {after}; metrics count {metrics_503} 503s "
+        f"({', '.join(f'{r} {n}' for r, n in sorted(reasons.items()) if n) or 'none'}); exit code {code}")
     checks = [] if BEFORE else [
         (not wrong, f"{len(wrong)} answers outside the contract, e.g. {wrong[:3]}"),
         (ok_count > 0, "no request was served"),
