@@ -101,42 +101,57 @@ public struct Limits: Sendable, Equatable {
     /// and adamw.
     func training(parameters p: Int, weights w: Int, units u: Int, layers l: Int, batch b: Int, samples n: Int, steps: Int,
                   validationSamples v: Int, validationPasses: Int, update c: Int, regularized: Bool) -> Work {
-        func pass(_ samples: Int) -> (Int, Bool) { self.pass(parameters: p, units: u, samples: samples, layers: l) }
-        let written = self  // the texts are closures, built only for an error message
-        func text(_ samples: Int) -> () -> String { { written.passText(parameters: p, units: u, samples: samples, layers: l) } }
-        // (count, per unit, written)
-        var terms: [(Int, Int, () -> String)] = []
-        let (tb, tn, tv) = (text(b), text(n), text(v))
-        terms.append((steps, pass(b).0, { "\(steps) × (\(tb()))" }))
-        terms.append((1, pass(n).0, { "1 × (\(tn()))" }))
-        if v > 0 { terms.append((validationPasses, pass(v).0, { "\(validationPasses) × (\(tv()))" })) }
-        if c > 0 { terms.append((steps, c * p, { "\(steps) × \(c) × \(p)" })) }
-        if regularized { terms.append((steps, 6 * w, { "\(steps) × 6 × \(w)" })) }
-        var total = 0, overflow = pass(b).1 || pass(n).1 || pass(v).1
-        for (count, unit, _) in terms {
-            let (t, o1) = count.multipliedReportingOverflow(by: unit)
-            let (s, o2) = total.addingReportingOverflow(t)
-            overflow = overflow || o1 || o2
-            total = s
-        }
-        let plain = b == n && v == 0 && c == 0 && !regularized
-        return Work(total: overflow ? nil : total) {
-            plain ? "passes × (\(written.passWords("samples"))) = \(steps + 1) × (\(tn()))"
-                : "steps × (\(written.passWords("batch"))) + final loss" + (v > 0 ? " + validation" : "")
-                    + (c > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + terms.map { $0.2() }.joined(separator: " + ")
-        }
+        Work(limits: self, parameters: p, weights: w, units: u, layers: l, batch: b, samples: n, steps: steps,
+             validationSamples: v, validationPasses: validationPasses, update: c, regularized: regularized)
     }
 
-    /// A computation's work in these units, and how it was counted (for the error message).
+    /// A training run's work in these units (`training`), from its counts; how it was counted is
+    /// written only for an error message.
     struct Work {
+        let limits: Limits
+        let parameters: Int, weights: Int, units: Int, layers: Int, batch: Int, samples: Int, steps: Int
+        let validationSamples: Int, validationPasses: Int, update: Int, regularized: Bool
+
+        private func pass(_ n: Int) -> (Int, Bool) {
+            limits.pass(parameters: parameters, units: units, samples: n, layers: layers)
+        }
+
         /// nil when it overflows Int.
-        var total: Int?
-        /// How it was counted, written only for an error message.
-        var formula: () -> String
+        var total: Int? {
+            var total = 0
+            var overflow = pass(batch).1 || pass(samples).1 || pass(validationSamples).1
+            func add(_ count: Int, _ unit: Int) {
+                let (t, o1) = count.multipliedReportingOverflow(by: unit)
+                let (s, o2) = total.addingReportingOverflow(t)
+                overflow = overflow || o1 || o2
+                total = s
+            }
+            add(steps, pass(batch).0)
+            add(1, pass(samples).0)
+            if validationSamples > 0 { add(validationPasses, pass(validationSamples).0) }
+            if update > 0 { add(steps, mul(update, parameters)) }
+            if regularized { add(steps, mul(6, weights)) }
+            return overflow ? nil : total
+        }
+
+        var formula: String {
+            let p = parameters, l = layers
+            func text(_ n: Int) -> String { limits.passText(parameters: p, units: units, samples: n, layers: l) }
+            if batch == samples && validationSamples == 0 && update == 0 && !regularized {
+                return "passes × (\(limits.passWords("samples"))) = \(steps + 1) × (\(text(samples)))"
+            }
+            var written = ["\(steps) × (\(text(batch)))", "1 × (\(text(samples)))"]
+            if validationSamples > 0 { written.append("\(validationPasses) × (\(text(validationSamples)))") }
+            if update > 0 { written.append("\(steps) × \(update) × \(p)") }
+            if regularized { written.append("\(steps) × 6 × \(weights)") }
+            return "steps × (\(limits.passWords("batch"))) + final loss" + (validationSamples > 0 ? " + validation" : "")
+                + (update > 0 ? " + updates" : "") + (regularized ? " + regularization" : "") + " = " + written.joined(separator: " + ")
+        }
 
         func issues(_ limits: Limits, at pointer: String) -> [FieldIssue] {
+            let total = total
             guard total.map({ $0 > limits.maxWork }) ?? true else { return [] }
-            return [FieldIssue(.limitExceeded, pointer, "work = \(formula()) = \(total.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")]
+            return [FieldIssue(.limitExceeded, pointer, "work = \(formula) = \(total.map(String.init) ?? "more than \(Int.max)") exceeds the work limit \(limits.maxWork)")]
         }
     }
 

@@ -138,7 +138,7 @@ struct FieldObject {
         guard field.node.kind == .object else { throw field.mismatch("an object") }
         node = field.node
         names = node.memberNameMask
-        known.reserveCapacity(16)
+        known.reserveCapacity(32)  // the most any request object asks is about 25: no regrowth
     }
 
     /// The member called `key`, which becomes a known field; `found` counts it when `reading`.
