@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -147,10 +148,18 @@ class PlaygroundCase(unittest.TestCase):
 
     def click(self, test_id):
         """Clicks the element after scrolling it to the middle of the view: the toolbar stays at
-        the top of the window and would take a click meant for something scrolled under it."""
-        element = self.by_test_id(test_id)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
+        the top of the window and would take a click meant for something scrolled under it.
+        The page redraws the diagram after every answer, so an element found a moment ago can be
+        gone by the time it is clicked: it is then looked up again (CI saw this after "backward")."""
+        for attempt in range(20):
+            try:
+                element = self.by_test_id(test_id)
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+                return
+            except StaleElementReferenceException:
+                time.sleep(0.05)
+        self.fail(f"{test_id} was redrawn under every one of 20 clicks")
 
     def loss_text(self):
         return self.by_test_id("loss").text.strip()
