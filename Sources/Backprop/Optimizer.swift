@@ -208,8 +208,25 @@ public struct Optimizer: Sendable, Equatable {
     @discardableResult
     public mutating func update(_ network: inout Network, weightGradients: [Matrix], biasGradients: [[Double]?],
                                 learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
+        precondition(weightGradients.count == network.layers.count && biasGradients.count == network.layers.count,
+                     "one gradient per layer")
+        return update(&network, learningRate: learningRate, updateBiases: updateBiases,
+                      weightGradient: { weightGradients[$0] }, biasGradient: { biasGradients[$0] })
+    }
+
+    /// The same step with the gradients of a backward pass (`Network.gradients`).
+    @discardableResult
+    public mutating func update(_ network: inout Network, gradients: [LayerGradients], learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
+        precondition(gradients.count == network.layers.count, "one gradient per layer")
+        // Read in place: two arrays mapped out of `gradients` cost more than a tiny step's update.
+        return update(&network, learningRate: learningRate, updateBiases: updateBiases,
+                      weightGradient: { gradients[$0].weightGradients }, biasGradient: { gradients[$0].biasGradients })
+    }
+
+    /// The step itself, given layer l's ∂E/∂W and ∂E/∂b by `weightGradient(l)` and `biasGradient(l)`.
+    private mutating func update(_ network: inout Network, learningRate: Double, updateBiases: Bool,
+                                 weightGradient: (Int) -> Matrix, biasGradient: (Int) -> [Double]?) -> NonFiniteUpdate? {
         let layerCount = network.layers.count
-        precondition(weightGradients.count == layerCount && biasGradients.count == layerCount, "one gradient per layer")
         precondition(learningRate.isFinite && learningRate >= 0, "unchecked learning rate \(learningRate)")
         precondition(state.layers.isEmpty || state.layers.count == layerCount, "unchecked state: \(state.layers.count) layers for \(layerCount)")
         precondition(state.step < OptimizerState.maxStep, "step count at its limit")
@@ -223,14 +240,14 @@ public struct Optimizer: Sendable, Equatable {
         }
         var firstNonFinite: NonFiniteUpdate?
         for l in 0..<layerCount {
-            let dW = weightGradients[l]
+            let dW = weightGradient(l)
             precondition(dW.rows == network.layers[l].weights.rows && dW.cols == network.layers[l].weights.cols, "∂E/∂W shaped like W")
             guard keepsState else {
                 var none = ParameterState()
                 if let bad = scalars.update(&network.layers[l].weights.storage, gradient: dW.storage, state: &none) {
                     firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .weights, buffer: bad.buffer)
                 }
-                if updateBiases, network.layers[l].biases != nil, let dB = biasGradients[l],
+                if updateBiases, network.layers[l].biases != nil, let dB = biasGradient(l),
                    let bad = scalars.update(&network.layers[l].biases!, gradient: dB, state: &none) {
                     firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .biases, buffer: bad.buffer)
                 }
@@ -240,7 +257,7 @@ public struct Optimizer: Sendable, Equatable {
                 firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .weights, buffer: bad.buffer)
             }
             guard updateBiases, network.layers[l].biases != nil else { continue }
-            guard let dB = biasGradients[l] else { preconditionFailure("a layer with biases needs ∂E/∂b") }
+            guard let dB = biasGradient(l) else { preconditionFailure("a layer with biases needs ∂E/∂b") }
             var biasState = state.layers[l].biases.take() ?? ParameterState()
             if let bad = scalars.update(&network.layers[l].biases!, gradient: dB, state: &biasState) {
                 firstNonFinite = firstNonFinite ?? NonFiniteUpdate(layer: l, parameter: .biases, buffer: bad.buffer)
@@ -248,13 +265,6 @@ public struct Optimizer: Sendable, Equatable {
             state.layers[l].biases = biasState
         }
         return firstNonFinite
-    }
-
-    /// The same step with the gradients of a backward pass (`Network.gradients`).
-    @discardableResult
-    public mutating func update(_ network: inout Network, gradients: [LayerGradients], learningRate: Double, updateBiases: Bool) -> NonFiniteUpdate? {
-        update(&network, weightGradients: gradients.map(\.weightGradients), biasGradients: gradients.map(\.biasGradients),
-               learningRate: learningRate, updateBiases: updateBiases)
     }
 }
 
