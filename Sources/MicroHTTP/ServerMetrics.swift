@@ -31,7 +31,7 @@ public final class ServerMetrics: Sendable {
     /// 503s by reason, 413s (as "body_too_large"), and uploads closed for their pace
     /// ("upload_too_slow").
     private let rejections = Locked<[String: Int]>([:])
-    private let durations = Locked<DurationSeries>(DurationSeries())
+    private let durations = Locked<[SeriesKey: Histogram]>([:])
 
     init(memoryBudgetBytes: Int, workers: Int) {
         self.memoryBudgetBytes = memoryBudgetBytes
@@ -50,7 +50,9 @@ public final class ServerMetrics: Sendable {
         let (seconds, attoseconds) = duration.components
         let value = Double(seconds) + Double(attoseconds) * 1e-18
         let key = SeriesKey(route: route, method: Self.methodLabel(method), status: status)
-        durations.withLock { $0.observe(value, for: key) }
+        durations.withLock { series in
+            series[key, default: Histogram()].observe(value)
+        }
     }
 
     /// One request refused: 503 for `reason`, 413 (`bodyTooLarge`), or closed (`uploadTooSlow`).
@@ -71,7 +73,7 @@ public final class ServerMetrics: Sendable {
 
     /// Every duration series, sorted by route, method and status for a stable output.
     func durationSeries() -> [(key: SeriesKey, histogram: Histogram)] {
-        durations.withLock { $0.all }.sorted { $0.key < $1.key }
+        durations.withLock { $0.map { ($0.key, $0.value) } }.sorted { $0.key < $1.key }
     }
 
     /// Refusals by reason; every reason is present, at 0 when it never happened.
@@ -85,35 +87,6 @@ public final class ServerMetrics: Sendable {
     static let bodyTooLarge = "body_too_large"
     /// The `reason` label of an upload closed for falling behind its pace (UploadPace): no answer.
     static let uploadTooSlow = "upload_too_slow"
-}
-
-/// The duration histograms by their labels. Consecutive requests mostly share their labels (a
-/// client repeating one call), so the last series used is tried first: comparing two short
-/// strings and an Int is cheaper than hashing them (about 700 instructions of a small request).
-struct DurationSeries {
-    private var histograms: [Histogram] = []
-    private var indices: [SeriesKey: Int] = [:]
-    private var last: (key: SeriesKey, index: Int)?
-
-    mutating func observe(_ value: Double, for key: SeriesKey) {
-        let index: Int
-        if let last, last.key == key {
-            index = last.index
-        } else if let known = indices[key] {
-            index = known
-        } else {
-            index = histograms.count
-            histograms.append(Histogram())
-            indices[key] = index
-        }
-        last = (key, index)
-        histograms[index].observe(value)
-    }
-
-    /// Every series, in no particular order.
-    var all: [(key: SeriesKey, histogram: Histogram)] {
-        indices.map { ($0.key, histograms[$0.value]) }
-    }
 }
 
 /// The labels of one duration series.
