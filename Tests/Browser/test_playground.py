@@ -151,7 +151,7 @@ class PlaygroundCase(unittest.TestCase):
         the top of the window and would take a click meant for something scrolled under it.
         The page redraws the diagram after every answer, so an element found a moment ago can be
         gone by the time it is clicked: it is then looked up again (CI saw this after "backward")."""
-        for attempt in range(20):
+        for _ in range(20):
             try:
                 element = self.by_test_id(test_id)
                 self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
