@@ -27,11 +27,14 @@ public struct BackpropService: HTTPHandler {
                 return .now(withCORS(response, for: request))
             case .plan(let plan):
                 let cost = ComputationCost(work: plan.work, memoryBytes: plan.memoryBytes)
+                // The computation keeps the CORS headers, not the request: a copy of the request
+                // (its body and headers) held until the answer is sent cost 24 retains and releases.
+                let corsHeaders = cors.headers(for: request)
                 return .later(Computation(cost: cost) { clientGone in
                     do throws(APIError) {
-                        return withCORS(json(try plan.run(clientGone)), for: request)
+                        return withCORS(json(try plan.run(clientGone)), corsHeaders)
                     } catch {
-                        return withCORS(problem(error), for: request)
+                        return withCORS(problem(error), corsHeaders)
                     }
                 })
             }
@@ -72,8 +75,13 @@ public struct BackpropService: HTTPHandler {
     }
 
     private func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+        withCORS(response, cors.headers(for: request))
+    }
+
+    private func withCORS(_ response: HTTPResponse, _ corsHeaders: [(name: String, value: String)]) -> HTTPResponse {
+        guard !corsHeaders.isEmpty else { return response }
         var response = response
-        response.headers.append(contentsOf: cors.headers(for: request))
+        response.headers.append(contentsOf: corsHeaders)
         return response
     }
 
