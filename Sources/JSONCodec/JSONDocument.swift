@@ -103,6 +103,11 @@ public final class JSONDocument: @unchecked Sendable {
     func doubles(from start: Int, count: Int) -> [Double] {
         Array(UnsafeBufferPointer(start: numbers.base + start, count: count))
     }
+
+    /// The same numbers appended to `out`: a copy, and no array of their own.
+    func appendDoubles(from start: Int, count: Int, to out: inout [Double]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: numbers.base + start, count: count))
+    }
 }
 
 /// One value of a JSONDocument: what it is, and its scalar, elements or members.
@@ -162,6 +167,26 @@ public struct JSONNode: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The length of an array whose elements are all numbers (0 for the empty array); nil for
+    /// anything else. What `doubles` would hold, without making it.
+    public var numberCount: Int? {
+        if pooled { return nil }
+        let e = entry
+        switch e.kind {
+        case .numbers: return e.count
+        case .array where e.count == 0: return 0
+        default: return nil
+        }
+    }
+
+    /// Appends what `doubles` holds to `out` (nothing when it is nil): for a matrix read row by
+    /// row, one array for all rows instead of one more per row.
+    public func appendNumbers(to out: inout [Double]) {
+        guard !pooled else { return }
+        let e = entry
+        if e.kind == .numbers { document.appendDoubles(from: Int(e.payload), count: e.count, to: &out) }
     }
 
     /// The elements of an array, in order; none for anything else. A sequence, not an array:

@@ -50,11 +50,15 @@ struct Field {
     /// A vector of numbers. An empty array is returned empty (the core says whether that is usable).
     func vector() throws(APIError) -> [Double] {
         if let xs = node.doubles { return xs }
-        guard node.kind == .array else { throw mismatch("an array of numbers") }
-        // An array holding something other than numbers: point at the first such element.
+        throw notAVector()
+    }
+
+    /// Why this value is no vector: it is no array, or an element is no number (pointed at).
+    func notAVector() -> APIError {
+        guard node.kind == .array else { return mismatch("an array of numbers") }
         let items = Array(node.elements)
         let bad = items.firstIndex { $0.kind != .number } ?? 0
-        throw Field(items[bad]).mismatch("a number").at(index: bad)
+        return Field(items[bad]).mismatch("a number").at(index: bad)
     }
 
     /// Reads every element of an array with `read`, an error pointing at the element.
@@ -76,16 +80,16 @@ struct Field {
         var storage: [Double] = []
         var cols = 0, rows = 0, ragged = false
         for (j, row) in node.elements.enumerated() {
-            let values: [Double]
-            do { values = try Field(row).vector() } catch { throw error.at(index: j) }
+            guard let count = row.numberCount else { throw Field(row).notAVector().at(index: j) }
             if j == 0 {
-                cols = values.count
+                cols = count
                 storage.reserveCapacity(node.count * cols)
-            } else if values.count != cols {
-                issues.append(FieldIssue(.shapeMismatch, "/\(j)", "expected \(counted(cols, noun)) like row 0, found \(values.count)"))
+            } else if count != cols {
+                issues.append(FieldIssue(.shapeMismatch, "/\(j)", "expected \(counted(cols, noun)) like row 0, found \(count)"))
                 ragged = true
             }
-            if !ragged { storage.append(contentsOf: values) }
+            // Straight from the document into the matrix: no array per row.
+            if !ragged { row.appendNumbers(to: &storage) }
             rows += 1
         }
         return ragged ? Matrix(rows: 0, cols: 0, storage: []) : Matrix(rows: rows, cols: cols, storage: storage)
