@@ -24,7 +24,7 @@ struct ActivationLossTests {
     func finiteWeightedSumsGiveFiniteOutputs(_ activation: Activation) {
         let extremes: [[Double]] = [
             [1e308, -1e308, 0], [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, 1],
-            [-1e308, -1e308, -1e308], [1e308, 1e308, 1e308], [5e-324, -5e-324, 0], [710, -745, 36],
+            [-1e308, -1e308, -1e308], [1e308, 1e308, 1e308], [Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 0], [710, -745, 36],
         ]
         let z = activation.forward(Matrix(rectangular: extremes))
         #expect(z.isFinite, "\(activation): \(z.storage)")
