@@ -147,6 +147,29 @@ struct WireValueTests {
         #expect(one.pointers == ["/network/layers/0/weights/1", "/inputs/1"])
     }
 
+    /// A row that is not an array of numbers is a 400 at the row, or at its first element that is
+    /// no number, also after a ragged row (whose numbers are no longer kept) and in the samples.
+    @Test func aRowThatIsNoVectorIsPointedAt() {
+        let cases: [(String, String, String)] = [
+            (#"{"network": {"layers": [{"weights": [[1, 2], 5]}]}, "input": [1, 2]}"#,
+             "/network/layers/0/weights/1", "expected an array of numbers, found the number 5.0"),
+            (#"{"network": {"layers": [{"weights": [[1, 2], [3, null]]}]}, "input": [1, 2]}"#,
+             "/network/layers/0/weights/1/1", "expected a number, found null"),
+            (#"{"network": {"layers": [{"weights": [[1, 2], [3], {"a": 1}]}]}, "input": [1, 2]}"#,
+             "/network/layers/0/weights/2", "expected an array of numbers, found an object"),
+            (#"{"network": {"layers": [{"weights": [[1, 2]]}]}, "inputs": [[1, 2], "x"]}"#,
+             "/inputs/1", "expected an array of numbers, found the string \"x\""),
+        ]
+        for (body, pointer, detail) in cases {
+            let r = post("/forward", body)
+            #expect(r.status == 400 && r.type == "urn:backprop:problem:invalid-field", "\(body)")
+            #expect(r.pointers == [pointer] && r.details == [detail], "\(body): \(r.object)")
+        }
+        // Empty rows are rows of no numbers: ragged against a non-empty row 0.
+        let empty = post("/forward", #"{"network": {"layers": [{"weights": [[1, 2], []]}]}, "input": [1, 2]}"#)
+        #expect(empty.status == 422 && empty.details == ["expected 2 weights like row 0, found 0"])
+    }
+
     @Test func theSamplesFormMustAgree() {
         let batchWithTarget = post("/gradients", #"{"network": {"layers": [\#(textbookLayers)]}, "inputs": [[1, 2]], "target": [0, 1]}"#)
         #expect(batchWithTarget.status == 400 && batchWithTarget.pointers == ["/target"])
