@@ -99,14 +99,9 @@ public final class JSONDocument: @unchecked Sendable {
         return nil
     }
 
-    /// The `count` pooled numbers from `start` on, as an array: one allocation and a copy.
-    func doubles(from start: Int, count: Int) -> [Double] {
-        Array(UnsafeBufferPointer(start: numbers.base + start, count: count))
-    }
-
-    /// The same numbers appended to `out`: a copy, and no array of their own.
-    func appendDoubles(from start: Int, count: Int, to out: inout [Double]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: numbers.base + start, count: count))
+    /// The `count` pooled numbers from `start` on, in place: valid while the document lives.
+    func pooledNumbers(from start: Int, count: Int) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: numbers.base + start, count: count)
     }
 }
 
@@ -157,36 +152,31 @@ public struct JSONNode: Sendable {
     /// The array as doubles when every element is a number (the empty array gives []); else nil.
     /// One allocation and a copy: the numbers are already packed in the document.
     public var doubles: [Double]? {
-        if pooled { return nil }
-        let e = entry
-        switch e.kind {
-        case .numbers:
-            return document.doubles(from: Int(e.payload), count: e.count)
-        case .array where e.count == 0:
-            return []
-        default:
-            return nil
-        }
+        guard let xs = packedNumbers else { return nil }
+        return Array(xs)
     }
 
-    /// The length of an array whose elements are all numbers (0 for the empty array); nil for
-    /// anything else. What `doubles` would hold, without making it.
-    public var numberCount: Int? {
-        if pooled { return nil }
-        let e = entry
-        switch e.kind {
-        case .numbers: return e.count
-        case .array where e.count == 0: return 0
-        default: return nil
-        }
-    }
+    /// The length of `doubles`, without making it.
+    public var numberCount: Int? { packedNumbers?.count }
 
     /// Appends what `doubles` holds to `out` (nothing when it is nil): for a matrix read row by
     /// row, one array for all rows instead of one more per row.
     public func appendNumbers(to out: inout [Double]) {
-        guard !pooled else { return }
+        if let xs = packedNumbers { out.append(contentsOf: xs) }
+    }
+
+    /// The numbers of an array whose elements are all numbers, where the document keeps them (an
+    /// empty buffer for the empty array); nil for anything else. What the three above read, used
+    /// at once while `document` holds the pool.
+    @inline(__always)
+    private var packedNumbers: UnsafeBufferPointer<Double>? {
+        if pooled { return nil }
         let e = entry
-        if e.kind == .numbers { document.appendDoubles(from: Int(e.payload), count: e.count, to: &out) }
+        switch e.kind {
+        case .numbers: return document.pooledNumbers(from: Int(e.payload), count: e.count)
+        case .array where e.count == 0: return UnsafeBufferPointer(start: nil, count: 0)
+        default: return nil
+        }
     }
 
     /// The elements of an array, in order; none for anything else. A sequence, not an array:
@@ -302,7 +292,7 @@ public struct JSONNode: Sendable {
             case .number: stack.append(.value(.number(Double(bitPattern: e.payload))))
             case .string: stack.append(.value(.string(document.string(at: k))))
             case .numbers:
-                stack.append(.value(.numbers(document.doubles(from: Int(e.payload), count: e.count))))
+                stack.append(.value(.numbers(Array(document.pooledNumbers(from: Int(e.payload), count: e.count)))))
             case .key, .nonASCIIKey:
                 // The member's value is the item pushed just before (it follows the key).
                 guard case .value(let v) = stack.removeLast() else { preconditionFailure("key without a value") }
