@@ -71,12 +71,14 @@ def run_c_ceiling(seconds, bench):
     port = free_port()
     proc = subprocess.Popen([C_SERVER, str(port), "pool1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        for _ in range(100):  # up to about 10 s
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            sys.exit(f"cpu_per_request: the C server did not listen on port {port}")
         return measure(proc.pid, port, os.path.join(bench, "c-ceiling", "request.json"), seconds, bench)
     finally:
         proc.send_signal(signal.SIGTERM)
