@@ -5,7 +5,8 @@
 #   2. core step vs bare cblas_dgemm from C, per network size    (Benchmarks/core-vs-dgemm.sh)
 #   3. the service in-process: µs per small and large /step, peak memory (Benchmarks/APIBenchmark)
 #   4. over HTTP with wrk: ours vs the C ceiling vs the Python peer (../shared/bench/compare)
-#   5. CPU time per small request at one polling thread, ours vs the C ceiling (cpu_per_request.py)
+#   5. CPU time and context switches per small request, ours at one polling thread and at the
+#      default count vs the C ceiling at one and at compare's two (cpu_per_request.py)
 # Usage: scripts/bench.sh [SHARED_BENCH_DIR]   (default ../shared/bench; part 4 is skipped without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,8 @@ if [ -d "$bench_dir" ]; then
   "$bin/APIBenchmark" "$bench_dir/peer/small.json" "$bench_dir/peer/large.json"
   echo "== 4. over HTTP (wrk), side by side"
   "$bench_dir/compare" "$bin/backprop-server" both 6
-  echo "== 5. CPU time per small request, one polling thread (compare built the C server above)"
-  scripts/cpu_per_request.py --c-ceiling --bench-dir "$bench_dir" "$bin/backprop-server"
+  echo "== 5. CPU time per small request (compare built the C server above)"
+  scripts/cpu_per_request.py --c-ceiling --threads "1,$((2 * $(nproc)))" --bench-dir "$bench_dir" "$bin/backprop-server"
 else
   echo "(no $bench_dir: skipping the in-process and HTTP comparisons, which use its request bodies)"
 fi
