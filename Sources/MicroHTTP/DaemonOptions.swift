@@ -42,7 +42,11 @@ extension ServerConfiguration {
         // arrives with the last bytes of a partial upload, so a client leaving mid-body sat in
         // CLOSE_WAIT, counted in flight and against the per-IP limit, until the idle timeout
         // (AbandonedUploadTests). poll costs nothing at 16 connections, ~1/3 of the rate at 64
-        // busy ones (scripts/hardening.sh figures).
+        // busy ones (scripts/hardening.sh figures). Tried 2026-12-05: a one-byte MSG_PEEK after
+        // each partial body chunk finds that end of stream (AbandonedUploadTests then pass with
+        // epoll), but a client leaving mid-head would still wait for the idle timeout, and epoll
+        // measured no faster on the small /step (the same CPU time per request at one thread,
+        // rates within the noise at four), so poll stays.
         // Suspend/resume: a request waiting for memory or computed by a worker is suspended
         // (Scheduler.swift). libmicrohttpd does not allow it with a thread per connection, which
         // is one reason there is no such mode any more; the other is that it is a thread per client.
