@@ -123,8 +123,16 @@ public struct BackpropService: HTTPHandler {
         } catch {
             throw RequestBody.unreadable(request, error)
         }
-        var body = try FieldObject(Field(document.root))
-        var plan = try handler(&body)
+        // Read without keeping field names; again with them when a member is unknown (FieldObject).
+        var body = try FieldObject(Field(document.root), namingFields: false)
+        var plan: Plan
+        do {
+            plan = try handler(&body)
+        } catch {
+            guard body.lacksFieldNames else { throw error }
+            var named = try FieldObject(Field(document.root), namingFields: true)
+            plan = try handler(&named)
+        }
         plan.memoryBytes = plan.memoryBytes.addingReportingOverflow(request.body.count).partialValue
         try plan.checkLimits(configuration)
         return plan

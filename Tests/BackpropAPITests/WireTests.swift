@@ -103,6 +103,22 @@ struct StrictFieldTests {
         #expect(r.detail.hasSuffix("(and 3 more in errors)"))
     }
 
+    /// An unknown member is found by a first reading that keeps no field names, and named by a
+    /// second (FieldObject): an error that stops the reading wins as it always did, a type
+    /// mismatch or a missing field (400) over the unknown member (422), whichever object holds it.
+    @Test func anErrorThatStopsReadingWinsOverAnUnknownField() {
+        let mismatch = post("/step", #"{"network": {"layers": [{"weights": [[1, 2]], "x": 1}]}, "input": [1, 2], "target": [1], "learningRate": "fast"}"#)
+        #expect(mismatch.status == 400, "\(mismatch.object)")
+        #expect(mismatch.pointers == ["/learningRate"], "\(mismatch.object)")
+        let missing = post("/gradients", #"{"network": {"layers": [{"weights": [[1, 2]]}], "depth": 2}, "input": [1, 2]}"#)
+        #expect(missing.status == 400, "\(missing.object)")
+        #expect(missing.detail.hasPrefix("/target: required"), "\(missing.object)")
+        // The unknown member alone: named, with its suggestion.
+        let unknown = post("/step", #"{"network": {"layers": [{"weights": [[1, 2]], "x": 1}]}, "input": [1, 2], "target": [1], "learningRate": 0.5}"#)
+        #expect(unknown.status == 422 && unknown.pointers == ["/network/layers/0/x"], "\(unknown.object)")
+        #expect(unknown.details.first?.hasPrefix("unknown field; the fields here are weights, biases, activation") == true, "\(unknown.object)")
+    }
+
     /// Fields of another route are unknown here: /forward does not train.
     @Test func anotherRoutesFieldIsUnknown() {
         let r = post("/forward", textbook + #", "steps": 100}"#)
