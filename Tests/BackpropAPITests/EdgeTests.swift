@@ -81,6 +81,7 @@ struct EdgeTests {
 struct RouteTests {
     /// The path switch and the path table agree for every route.
     @Test func pathsMatchExactly() {
+        for route in Route.allCases { #expect(Route(path: route.path) == route, "\(route.path)") }
         #expect(Route(path: "/step") == .step)
         for near in ["/steps", "/step/", "/Step", "step", "/step?x=1", ""] { #expect(Route(path: near) == nil, "\(near)") }
     }
