@@ -91,5 +91,4 @@ public enum Route: String, CaseIterable, Sendable {
         if path.hasPrefix("/katex/") { return .katex }
         return nil
     }
-
 }

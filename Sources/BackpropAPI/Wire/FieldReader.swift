@@ -129,8 +129,8 @@ extension WireName {
 /// "did you mean …" or the list of fields, takes the names the reads asked for. Keeping those names
 /// cost every request an array per object (3.3k instructions and 4 allocations of a small /step,
 /// callgrind), so a body with an unknown member is read twice (`BackpropService.read`): first
-/// without the names, noting only that a member is unknown (`lacksFieldNames`), then, reads being
-/// free of side effects, again from the start with them. The second reading answers exactly as a
+/// without the names, noting only that some member went unread (`lacksFieldNames`), then, reads
+/// being free of side effects, again from the start with them. The second reading answers exactly as a
 /// single one did: an error that stops the reading (400) still wins over the unknown member.
 struct FieldObject {
     let node: JSONNode
@@ -301,7 +301,8 @@ struct FieldObject {
     mutating func checkUnknownMembers() {
         if found == node.count { return }  // the common case: every member was read
         guard let known else {
-            // Which member is unknown needs the names; this issue only says that one is.
+            // Which member is unknown (if any: one may have been checked, not read) needs the
+            // names; this issue only asks for the second reading that has them.
             issues.append(FieldIssue(.unknownField, "", ""))
             return
         }
