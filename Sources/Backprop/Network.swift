@@ -124,11 +124,23 @@ extension Network {
     }
 
     /// E of the batch x with targets t, reduced over the samples: a forward pass and the loss.
+    ///
+    /// Only the last layer's a and z are read, so the layers below keep z alone, applying f in the
+    /// storage of a: no array of passes and one matrix a layer instead of two. The checks are the
+    /// forward pass's, in its order.
     public func loss(_ x: Matrix, targets t: Matrix, loss: LossFunction, reduction: Reduction,
                      site: ComputationSite = .single) throws(BackpropError) -> Double {
-        let passes = try forward(x, site: site)
-        let last = passes[passes.count - 1]
-        return try self.reducedLoss(weightedSums: last.weightedSums, outputs: last.outputs, targets: t, loss: loss, reduction: reduction, site: site)
+        let last = layers.count - 1
+        var z = x
+        for l in 0..<last {
+            var a = layers[l].weightedSums(z)
+            try requireFinite(a, "the weighted sums", layer: l, site: site)
+            layers[l].activation.forward(inPlace: &a)
+            z = a
+        }
+        let pass = layers[last].forward(z)
+        try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
+        return try self.reducedLoss(weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, loss: loss, reduction: reduction, site: site)
     }
 
     /// E reduced over the batch, from the last layer's a(L) and y (LossFunction.sampleLoss says which it reads).

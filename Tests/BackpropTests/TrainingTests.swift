@@ -46,6 +46,21 @@ struct TrainingTests {
         #expect(run.lastGradients == (try before.gradients()))
     }
 
+    /// `Network.loss` (the final and validation losses) applies each hidden layer's activation in
+    /// place of its weighted sums; its loss must equal the forward pass's bit for bit, for every
+    /// hidden activation, batches and depths up to 4.
+    @Test(arguments: Activation.allCases)
+    func theLossAloneEqualsTheForwardPasssLoss(_ hidden: Activation) throws {
+        for seed in 0..<6 {
+            var rng = SplitMix64(seed: 0x1055 + UInt64(seed))
+            let output = rng.pick(Activation.allCases)
+            let p = try BackpropTests.randomProblem(&rng, RandomProblemOptions(outputActivation: output, hiddenActivation: hidden,
+                                                                               reduction: rng.pick(Reduction.allCases), depth: 2...4))
+            let alone = try p.network.loss(p.inputs, targets: p.targets!, loss: p.loss, reduction: p.reduction)
+            #expect(alone.bitPattern == (try p.forward().loss!).bitPattern, "seed \(seed), output \(output)")
+        }
+    }
+
     /// All deltas of a step come from the weights before it: every updated parameter is
     /// w − η·∂E/∂w with ∂E/∂w of the original network (a sequential update, lower layers using
     /// already-updated upper weights, fails this). Tolerance: a few ulps of the larger of |w|, |η g|.
