@@ -1,5 +1,6 @@
-// One fully connected layer: its parameters, its forward pass and, right beside it, its backward
-// pass (as in llm.c: every forward has its backward next to it). Batches are one row per sample.
+// One fully connected layer: its parameters, its forward pass (to the weighted sums; f is the
+// activation's) and, right beside it, its backward pass (as in llm.c: every forward has its
+// backward next to it). Batches are one row per sample.
 // Not responsible for the activation's own derivative (Activation.swift), the loss (Loss.swift)
 // or the update of its parameters (Optimizer.swift).
 
@@ -25,16 +26,10 @@ public struct DenseLayer: Sendable, Equatable {
     /// Weights plus biases.
     public var parameterCount: Int { weights.rows * weights.cols + (biases?.count ?? 0) }
 
-    /// Forward over a batch.
+    /// Forward over a batch, up to the weighted sums; `activation` makes z = f(a) of them, into a
+    /// matrix of its own or in their storage (Network's forward loop chooses which).
     ///
     ///     a = z_prev · Wᵀ + b        z_prev: N×I, W: J×I, a: N×J
-    ///     z = f(a)                   z: N×J
-    public func forward(_ input: Matrix) -> LayerForward {
-        let a = weightedSums(input)
-        return LayerForward(weightedSums: a, outputs: activation.forward(a))
-    }
-
-    /// a = z_prev · Wᵀ + b alone, for a pass that applies f in place (`Activation.forward(inPlace:)`).
     func weightedSums(_ input: Matrix) -> Matrix {
         Matrix.multiply(input, transposed: weights, addingRow: biases)
     }

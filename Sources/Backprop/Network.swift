@@ -66,18 +66,26 @@ extension Network {
         return passes
     }
 
-    /// The same, handing each layer's checked pass to `body` as it is made.
+    /// The same, handing each layer's checked pass to `body` as it is made, from layer `first` on.
+    /// The layers below `first` keep z alone, f applied in the storage of a: a pass that reads
+    /// only the top layer (the loss) makes one matrix a layer there instead of two.
     ///
     /// Only a(l) is checked: every activation maps finite a to finite z (sigmoid and tanh are
     /// bounded, relu, leaky_relu and linear are finite of finite, softmax subtracts its row's
     /// maximum so its sum is ≥ 1), so z(l) needs no pass of its own.
-    private func forward(_ x: Matrix, site: ComputationSite, _ body: (consuming LayerForward) -> Void) throws(BackpropError) {
+    private func forward(_ x: Matrix, site: ComputationSite, handingOnFrom first: Int = 0,
+                         _ body: (consuming LayerForward) throws(BackpropError) -> Void) throws(BackpropError) {
         var z = x
         for l in layers.indices {
-            let pass = layers[l].forward(z)
-            try requireFinite(pass.weightedSums, "the weighted sums", layer: l, site: site)
-            z = pass.outputs
-            body(pass)
+            var a = layers[l].weightedSums(z)
+            try requireFinite(a, "the weighted sums", layer: l, site: site)
+            if l < first {
+                layers[l].activation.forward(inPlace: &a)
+                z = a
+            } else {
+                z = layers[l].activation.forward(a)
+                try body(LayerForward(weightedSums: a, outputs: z))
+            }
         }
     }
 
@@ -123,24 +131,15 @@ extension Network {
         return GradientsResult(layers: result, loss: e)
     }
 
-    /// E of the batch x with targets t, reduced over the samples: a forward pass and the loss.
-    ///
-    /// Only the last layer's a and z are read, so the layers below keep z alone, applying f in the
-    /// storage of a: no array of passes and one matrix a layer instead of two. The checks are the
-    /// forward pass's, in its order.
+    /// E of the batch x with targets t, reduced over the samples: a forward pass that keeps the
+    /// last layer's a and z only, and the loss.
     public func loss(_ x: Matrix, targets t: Matrix, loss: LossFunction, reduction: Reduction,
                      site: ComputationSite = .single) throws(BackpropError) -> Double {
-        let last = layers.count - 1
-        var z = x
-        for l in 0..<last {
-            var a = layers[l].weightedSums(z)
-            try requireFinite(a, "the weighted sums", layer: l, site: site)
-            layers[l].activation.forward(inPlace: &a)
-            z = a
+        var e = 0.0
+        try forward(x, site: site, handingOnFrom: layers.count - 1) { (top) throws(BackpropError) in
+            e = try self.reducedLoss(weightedSums: top.weightedSums, outputs: top.outputs, targets: t, loss: loss, reduction: reduction, site: site)
         }
-        let pass = layers[last].forward(z)
-        try requireFinite(pass.weightedSums, "the weighted sums", layer: last, site: site)
-        return try self.reducedLoss(weightedSums: pass.weightedSums, outputs: pass.outputs, targets: t, loss: loss, reduction: reduction, site: site)
+        return e
     }
 
     /// E reduced over the batch, from the last layer's a(L) and y (LossFunction.sampleLoss says which it reads).
