@@ -79,7 +79,8 @@ struct EdgeTests {
 
 @Suite("Routes")
 struct RouteTests {
-    /// The path switch and the path table agree for every route.
+    /// Every route is found at its own path (no two routes share one, which would leave the later
+    /// unreachable), and only there.
     @Test func pathsMatchExactly() {
         for route in Route.allCases { #expect(Route(path: route.path) == route, "\(route.path)") }
         #expect(Route(path: "/step") == .step)
