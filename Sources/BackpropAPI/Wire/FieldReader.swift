@@ -158,7 +158,7 @@ struct FieldObject {
     /// Whether this reading found an unknown member that it could not name: the body must be
     /// read again, naming fields, for its answer.
     var lacksFieldNames: Bool {
-        known == nil && issues.contains { $0.kind == .unknownField && $0.detail.isEmpty }
+        known == nil && issues.contains { $0.kind == .unknownField }  // a first reading names none
     }
 
     /// The member called `key`, which becomes a known field; `found` counts it when `reading`.
@@ -302,8 +302,8 @@ struct FieldObject {
         if found == node.count { return }  // the common case: every member was read
         guard let known else {
             // Which member is unknown (if any: one may have been checked, not read) needs the
-            // names; this issue only asks for the second reading that has them.
-            issues.append(FieldIssue(.unknownField, "", ""))
+            // names; this issue, pointing at the object, only asks for the second reading.
+            issues.append(FieldIssue(.unknownField, "", "a member that no read asked for"))
             return
         }
         let unknown = node.memberNames(notIn: known)
