@@ -10,8 +10,9 @@ Each BINARY (default .build/release/backprop-server) runs with `--threads T --qu
 (default 1); with --c-ceiling, ../shared/bench's C server runs too (mode pool1: one thread; and
 pool2, compare's mode, when several T are given), on its own request format. Besides the CPU time,
 it counts the context switches per request of all the server's threads: "blocked" (a polling
-thread found nothing ready and slept) and "preempted". Rounds take turns (A, B, C, A, B, C, ...), each a 1 s warm-up and S seconds measured
-(default 6), so that the machine's drift falls on all of them alike. Needs wrk (apt-get install
+thread found nothing ready and slept) and "preempted". Rounds take turns (A, B, C, A, B, C, ...),
+each a 1 s warm-up and S seconds measured (default 6), so that the machine's drift falls on all of
+them alike. Needs wrk (apt-get install
 wrk) and the shared bench directory (--bench-dir, default ../shared/bench) for its bodies; the C
 server is the binary its `compare` builds on first use.
 """
