@@ -130,16 +130,18 @@ def main():
         sys.exit(f"cpu_per_request: no C server at {C_SERVER}: run ../shared/bench/compare once, which builds it")
     threads = [int(t) for t in args.threads.split(",")]
     modes = ["pool1", "pool2"] if len(threads) > 1 else ["pool1"]
-    runs = ([(f"C ceiling ({m})", lambda m=m: run_c_ceiling(m, args.seconds, bench)) for m in modes] if args.c_ceiling else []) + \
-           [(f"{os.path.relpath(b)} --threads {t}", lambda b=b, t=t: run_ours(b, t, args.seconds, bench))
-            for b in args.binaries for t in threads]
+    runs = []
+    if args.c_ceiling:
+        runs += [(f"C ceiling ({m})", lambda m=m: run_c_ceiling(m, args.seconds, bench)) for m in modes]
+    runs += [(f"{os.path.relpath(b)} --threads {t}", lambda b=b, t=t: run_ours(b, t, args.seconds, bench))
+             for b in args.binaries for t in threads]
     print(f"{'server':48s} {'req/s':>9s} {'user µs':>8s} {'kernel µs':>9s} {'total µs':>8s} "
           f"{'blocked':>8s} {'preempted':>9s}  (per request)")
     for _ in range(args.rounds):
         for name, run in runs:
             rps, user, kernel, voluntary, involuntary = run()
-            print(f"{name:48s} {rps:9.0f} {user:8.2f} {kernel:9.2f} {user + kernel:8.2f} {voluntary:8.3f} {involuntary:9.3f}",
-                  flush=True)
+            print(f"{name:48s} {rps:9.0f} {user:8.2f} {kernel:9.2f} {user + kernel:8.2f} "
+                  f"{voluntary:8.3f} {involuntary:9.3f}", flush=True)
 
 
 if __name__ == "__main__":
