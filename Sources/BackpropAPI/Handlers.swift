@@ -5,15 +5,17 @@
 import Backprop
 import ExplanationText
 
-/// A value handed from the planning phase to its computation, which takes it once: the
-/// computation then owns the value alone and may update its arrays in place instead of copying.
-final class Handoff<Value>: @unchecked Sendable {
+/// A problem handed from the planning phase to its computation, which takes it once: the
+/// computation then owns the problem alone and may update its arrays in place instead of copying.
+/// Not generic: a generic class's deinit looks up its `Value?` metadata in the runtime's hash table
+/// on every request (about 600 instructions, and their cache misses, on a small /step).
+final class ProblemHandoff: @unchecked Sendable {
     // Unchecked: taken exactly once, by the one thread that runs the plan.
-    private var value: Value?
+    private var value: Problem?
 
-    init(_ value: Value) { self.value = value }
+    init(_ value: Problem) { self.value = value }
 
-    func take() -> Value {
+    func take() -> Problem {
         defer { value = nil }
         return value!
     }
@@ -89,7 +91,7 @@ enum Handlers {
         }
         try throwIfAny(request.optimizer?.issues(network: network, steps: steps) ?? [])
         let optimizer = Optimizer(algorithm, state: request.optimizer?.state ?? OptimizerState())
-        let handoff = Handoff(problem), form = problemRequest.form, training = options
+        let handoff = ProblemHandoff(problem), form = problemRequest.form, training = options
         let answer = StepAnswer(details: request.details, optimizer: request.optimizer != nil, regularized: request.regularized,
                                 validation: validation != nil)
         // Memory: a step's backward pass on its batch (and the batch's rows), the optimizer's
