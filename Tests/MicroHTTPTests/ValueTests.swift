@@ -84,4 +84,17 @@ import Testing
             try HTTPServer(configuration: configuration, handler: EchoHandler()).start()
         }
     }
+
+    /// A series is hashed by its status and its labels' lengths only: series whose labels have the
+    /// same lengths ("/step" and "/loss", "POST" and "HEAD") must still be kept apart.
+    @Test func durationSeriesWithLabelsOfEqualLengthStayApart() {
+        let metrics = ServerMetrics(memoryBudgetBytes: 1 << 20, workers: 1)
+        let seconds = Duration.milliseconds(2)
+        for (route, method, status, times) in [("/step", "POST", 200, 3), ("/loss", "POST", 200, 2),
+                                               ("/step", "HEAD", 200, 1), ("/step", "POST", 422, 4)] {
+            for _ in 0..<times { metrics.record(route: route, method: method, status: status, duration: seconds) }
+        }
+        let series = metrics.durationSeries().map { "\($0.key.route) \($0.key.method) \($0.key.status) \($0.histogram.count)" }
+        #expect(series == ["/loss POST 200 2", "/step HEAD 200 1", "/step POST 200 3", "/step POST 422 4"])
+    }
 }
