@@ -14,7 +14,8 @@ enum ShortestDouble {
     static let bufferSize = 40
 
     /// Writes finite `v` at `out` and returns the length. `table` is `PowersOfTen.table`.
-    @inline(__always)
+    /// Not inlined: its ~1.5 KB of code then exists once, not in every writer that prints a number.
+    @inline(never)
     static func write(_ v: Double, to out: UnsafeMutablePointer<UInt8>, table: UnsafePointer<UInt64>) -> Int {
         let bits = v.bitPattern
         var sign = 0
