@@ -23,13 +23,15 @@ while [[ $# -gt 0 && "$1" == --* ]]; do
   shift
 done
 bench=../shared/bench
-body="${1:-$bench/peer/small.json}"
+# The C server reads its own request format (five fields): its body unless one is given.
+default_body=$bench/peer/small.json
+[[ -z "$c_ceiling" ]] || default_body=$bench/c-ceiling/request.json
+body="${1:-$default_body}"
 shift || true
 command -v valgrind >/dev/null || apt-get install -y -q valgrind >&2
 if [[ -n "$c_ceiling" ]]; then
   server="${XDG_CACHE_HOME:-$HOME/.cache}/backprop-bench-mhd"
   [[ -x "$server" ]] || { echo "no C server at $server: run $bench/compare once to build it" >&2; exit 2; }
-  [[ $# -gt 0 ]] || body=$bench/c-ceiling/request.json
 else
   swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
   server=.build-cg/release/backprop-server
