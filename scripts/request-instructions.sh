@@ -3,21 +3,23 @@
 # answers 200 and then 1200 requests on one keep-alive connection, and the difference of the two
 # totals over 1000 is the per-request cost (startup and shutdown cancel out). Deterministic, so it
 # measures a change on a noisy machine where wall-clock rates cannot (README, "Performance").
-# Usage: scripts/request-instructions.sh [--cache] [--c-ceiling] [BODY.json [SERVER_ARGS...]]
+# Usage: scripts/request-instructions.sh [--cache] [--c-ceiling | --server BINARY] [BODY.json [SERVER_ARGS...]]
 #   (default ../shared/bench/peer/small.json; e.g. `... small.json --connection-memory 8192`)
 #   --cache      also simulate a 32 KiB instruction cache and data cache (64-byte lines, 8-way)
 #                and a 512 KiB last level, and print their misses per request: how much code and
 #                data one request pulls through the caches, which instruction counts do not show.
 #   --c-ceiling  measure ../shared/bench's C server (the one `compare` builds, mode pool1, its own
 #                request body) instead of ours, for a side-by-side figure.
+#   --server B   measure this build of ours (say, one linked another way) instead of building one.
 # Builds a release server with -gnone (valgrind cannot read Swift 6.3's debug info) in .build-cg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=() c_ceiling=
+cache=() c_ceiling= server=
 while [[ $# -gt 0 && "$1" == --* ]]; do
   case "$1" in
     --cache) cache=(--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 --LL=524288,8,64) ;;
     --c-ceiling) c_ceiling=1 ;;
+    --server) server="${2:?--server needs a binary}"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -32,7 +34,7 @@ command -v valgrind >/dev/null || apt-get install -y -q valgrind >&2
 if [[ -n "$c_ceiling" ]]; then
   server="${XDG_CACHE_HOME:-$HOME/.cache}/backprop-bench-mhd"
   [[ -x "$server" ]] || { echo "no C server at $server: run $bench/compare once to build it" >&2; exit 2; }
-else
+elif [[ -z "$server" ]]; then
   swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
   server=.build-cg/release/backprop-server
 fi
