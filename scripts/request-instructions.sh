@@ -24,6 +24,7 @@ while [[ $# -gt 0 && "$1" == --* ]]; do
   esac
   shift
 done
+[[ -z "$c_ceiling" || -z "$server" ]] || { echo "--c-ceiling and --server measure different servers: give one" >&2; exit 2; }
 bench=../shared/bench
 # The C server reads its own request format (five fields): its body unless one is given.
 default_body=$bench/peer/small.json
