@@ -31,6 +31,18 @@ import Testing
         #expect(HTTPHeaders([]).map(\.name).isEmpty)
     }
 
+    /// A head larger than a stack scratch buffer is allowed to be (the init writes the fields
+    /// into a temporary allocation, which moves to the heap past a size the runtime chooses).
+    @Test func aLargeHeadKeepsEveryByte() {
+        let cookie = String((0..<12_000).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+        let headers = HTTPHeaders([("Host", "x"), ("Cookie", cookie), ("Accept", "*/*")])
+        #expect(headers.map(\.name) == ["host", "cookie", "accept"])
+        #expect(headers.value(named: "cookie")?.utf8.count == 12_000)
+        #expect(headers.value(named: "cookie")?.hasPrefix("abcdefghijklmnopqrstuvwxyzabc") == true)
+        #expect(headers.value(named: "cookie")?.hasSuffix("jklmnopqrstuvwxyzabcdefghijklmn") == true)
+        #expect(headers.value(named: "accept") == "*/*")
+    }
+
     @Test func fieldNamesAreLowercasedInASCIIOnly() {
         func lowercased(_ name: String) -> String {
             String(decoding: name.utf8.map(\.fieldNameLowercased), as: UTF8.self)
