@@ -1,6 +1,6 @@
 // NumberReadingTests.swift — every number the reader accepts converts to exactly the float64 glibc's
 // strtod gives (bit for bit), over hand-picked hard cases and many random decimal strings.
-import JSONCodec
+@testable import JSONCodec
 import Testing
 
 @Suite struct NumberReadingTests {
@@ -126,6 +126,47 @@ import Testing
             let got = read(s)
             #expect(got?.bitPattern == expected.bitPattern, "\(s)")
             if got?.bitPattern != expected.bitPattern { break }
+        }
+    }
+
+    /// The fraction is read eight digits at a time while eight digit bytes remain: every fraction
+    /// length from 1 to 26 digits, ending the input, before an exponent, and before ',' and ']' in
+    /// an array, reads as strtod does.
+    @Test func fractionsOfEveryLengthAndEnding() throws {
+        var g = SplitMix64(seed: 0x5EED_0004)
+        for length in 1...26 {
+            for _ in 0..<40 {
+                let fraction = String((0..<length).map { _ in Character(String(Int.random(in: 0...9, using: &g))) })
+                let s = "\(Int.random(in: 0...99, using: &g)).\(fraction)"
+                expectSameAsStrtod(s)
+                expectSameAsStrtod(s + "e-7")
+                guard case .numbers(let xs)? = try? parse("[\(s),\(s)e3]") else {
+                    Issue.record("[\(s),\(s)e3] did not read as numbers")
+                    continue
+                }
+                #expect(xs.map(\.bitPattern) == [referenceStrtod(s).bitPattern, referenceStrtod(s + "e3").bitPattern], "\(s)")
+            }
+        }
+    }
+
+    /// The word-at-a-time digit test and value against a byte-by-byte reading: every single
+    /// non-digit byte at every position of an all-digit word, and random words of digits.
+    @Test func eightDigitsAtATime() {
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        var g = SplitMix64(seed: 0x5EED_0005)
+        for _ in 0..<20_000 {
+            let digits = (0..<8).map { _ in UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &g) }
+            let expected = digits.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) }
+            #expect(SWARDigits.allDigits(word(digits)))
+            #expect(SWARDigits.value(word(digits)) == expected, "\(digits)")
+        }
+        let digits = Array("31415926".utf8)
+        for position in 0..<8 {
+            for byte in UInt8.min...UInt8.max where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                var bytes = digits
+                bytes[position] = byte
+                #expect(!SWARDigits.allDigits(word(bytes)), "byte \(byte) at \(position)")
+            }
         }
     }
 }
