@@ -18,11 +18,10 @@ enum ShortestDouble {
     @inline(never)
     static func write(_ v: Double, to out: UnsafeMutablePointer<UInt8>, table: UnsafePointer<UInt64>) -> Int {
         let bits = v.bitPattern
-        var sign = 0
-        if bits >> 63 != 0 {
-            out[0] = UInt8(ascii: "-")
-            sign = 1
-        }
+        // The '-' is stored always and kept only for a negative v: weights' signs are random, and
+        // a branch on them was mispredicted half the time.
+        out[0] = UInt8(ascii: "-")
+        let sign = Int(bits >> 63)
         let fraction = bits & (1 << 52 - 1)
         let biasedExponent = Int(bits >> 52 & 0x7FF)
         let decimal: (f: UInt64, e: Int)
@@ -91,14 +90,18 @@ enum ShortestDouble {
         let tp10 = sp10 + 10
         let upin = vbl + out <= sp10 << 2
         let wpin = (tp10 << 2) + out <= vbr
-        if upin != wpin { return (upin ? sp10 : tp10, k) }
         let t = s + 1
         let uin = vbl + out <= s << 2
         let win = (t << 2) + out <= vbr
-        if uin != win { return (uin ? s : t, k + dk) }
         // Both in the interval: the closer one, ties to even.
         let cmp = Int64(bitPattern: vb &- ((s + t) << 1))
-        return (cmp < 0 || (cmp == 0 && s & 1 == 0) ? s : t, k + dk)
+        let closer = cmp < 0 || (cmp == 0 && s & 1 == 0) ? s : t
+        // Java's three returns, as selects: which one applies depends on the digits, so branches
+        // on it were mispredicted on random weights. (Java returns k, not k + dk, for the shorter
+        // candidates; every caller here passes dk = 0.)
+        let shorter = upin != wpin
+        let f = shorter ? (upin ? sp10 : tp10) : uin != win ? (uin ? s : t) : closer
+        return (f, shorter ? k : k + dk)
     }
 
     /// ⌊g·cp / 2^127⌋ with its lowest bit set when the discarded part is non-zero (Giulietti §9.8.3).

@@ -97,6 +97,11 @@ import Testing
         }
         xs += (0..<2000).map { Double($0) } + (0..<2000).map { Double($0) / 1000 } + (0..<400).map { Double(1 << 53) + Double($0) }
         xs += (-330...310).map { Double("1e\($0)")! } + (-330...310).map { Double("9.999999999999999e\($0)")! }
+        // Just below a power of ten, Schubfach may round 99…9 up to 10^17 (one digit too many).
+        xs += (-330...310).flatMap { (k: Int) -> [Double] in
+            let p = Double("1e\(k)")!
+            return [p.nextDown, p.nextDown.nextDown, p.nextUp]
+        }
         xs = xs.filter { $0.isFinite }
         expectDescriptions(xs)
         roundTrip(xs)
