@@ -28,6 +28,8 @@ let package = Package(
         ),
         // OpenBLAS through pkg-config, for the core's large matrix products (Matrix.swift).
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // mimalloc, the server's malloc, for its options (Allocator.swift); see serverAllocator.
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         .target(
             name: "Backprop",
             dependencies: [.product(name: "RealModule", package: "swift-numerics"), "CBLAS"]
@@ -49,8 +51,7 @@ let package = Package(
             dependencies: [
                 "Backprop", "BackpropAPI", "MicroHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            linkerSettings: serverAllocator
+            ] + serverAllocator
         ),
         // Benchmarks (release builds, never part of the test run): scripts/bench.sh runs them all;
         // README.md, "Performance", has the figures.
@@ -70,12 +71,13 @@ let package = Package(
     ]
 )
 
-// The server's malloc: mimalloc (Debian libmimalloc-dev) replaces glibc's for the whole process.
-// A small request makes ~60 short-lived allocations, and glibc spends ~11k instructions of the
-// request's ~165k on them (callgrind, README "Performance"). Sanitizer builds bring their own
-// allocator and must not get a second one: scripts/hardening.sh sets BACKPROP_SYSTEM_MALLOC=1.
-var serverAllocator: [LinkerSetting] {
-    Context.environment["BACKPROP_SYSTEM_MALLOC"] == "1" ? [] : [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
+// The server's malloc: mimalloc (Debian libmimalloc-dev, linked by the CMimalloc module) replaces
+// glibc's for the whole process. A small request makes ~60 short-lived allocations, and glibc
+// spends ~11k instructions of the request's ~165k on them (callgrind, README "Performance").
+// Sanitizer builds bring their own allocator and must not get a second one: scripts/hardening.sh
+// sets BACKPROP_SYSTEM_MALLOC=1.
+var serverAllocator: [Target.Dependency] {
+    Context.environment["BACKPROP_SYSTEM_MALLOC"] == "1" ? [] : [.target(name: "CMimalloc", condition: .when(platforms: [.linux]))]
 }
 
 // The libFuzzer target (Fuzz/), only when asked for: `BACKPROP_FUZZ=1 swift build -c release

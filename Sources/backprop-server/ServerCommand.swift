@@ -137,6 +137,7 @@ struct ServerCommand: ParsableCommand {
 
         // One BLAS thread per request: requests already run on every core.
         BLAS.configure(threads: 1)
+        Allocator.configure()
 
         let maxResponse = try checked("max-response-bytes", ByteCount.parse(option: "max-response-bytes", maxResponseBytes ?? env.string("BACKPROP_MAX_RESPONSE_BYTES")) ?? (64 << 20), 1...Int.max)
         var serviceConfiguration = ServiceConfiguration(limits: limits, corsOrigins: origins, maxResponseBytes: maxResponse,
