@@ -179,8 +179,9 @@ private let exactPowersOfTen: [Double] = [
 
 /// Eight ASCII digits read as one little-endian word (fast_float's SWAR parse, Lemire 2018).
 enum SWARDigits {
-    /// Whether every byte of `chunk` is '0'…'9': adding 0x46 carries into bit 7 exactly for
-    /// bytes above '9', subtracting 0x30 borrows into it exactly for bytes below '0'.
+    /// Whether every byte of `chunk` is '0'…'9'. A byte b above '9' sets bit 7 of b + 0x46 (or,
+    /// from 0xBA up, of b − 0x30); a byte below '0' sets bit 7 of b − 0x30; a digit sets neither.
+    /// Carries and borrows cross into the next byte only out of a byte that fails already.
     @inline(__always)
     static func allDigits(_ chunk: UInt64) -> Bool {
         ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0
