@@ -32,7 +32,7 @@ enum ShortestDouble {
             if 0 < mq && mq < 53 && (c >> UInt64(mq)) << UInt64(mq) == c {
                 decimal = (c >> UInt64(mq), 0)              // an integer below 2^53: exact already
             } else {
-                decimal = toDecimal(q: -mq, c: c, dk: 0, table: table)
+                decimal = toDecimal(q: -mq, c: c, table: table)
             }
         } else if fraction != 0 {
             // Subnormal. Schubfach needs c ≥ 3 (Giulietti §9.9); Java prints the two below with an
@@ -40,7 +40,7 @@ enum ShortestDouble {
             switch fraction {
             case 1: decimal = (5, -324)                         // 4.94e-324 → "5e-324"
             case 2: decimal = (1, -323)                         // 9.88e-324 → "1e-323"
-            default: decimal = toDecimal(q: -1074, c: fraction, dk: 0, table: table)
+            default: decimal = toDecimal(q: -1074, c: fraction, table: table)
             }
         } else {
             (out + sign).withMemoryRebound(to: UInt8.self, capacity: 3) { p in
@@ -59,9 +59,11 @@ enum ShortestDouble {
     ///     k  = ⌊log10(2^q)⌋ (or ⌊log10(¾·2^q)⌋ at a binade's bottom, where spacing is irregular)
     ///     vb, vbl, vbr = 4·(v, lower bound, upper bound)·10^−k, rounded to odd ("rop")
     ///     try the one-digit-shorter multiples of 10 around s = ⌊vb/4⌋ first, then s and s + 1.
-    /// One change from Java: the shorter candidates are tried for every s, not only s ≥ 100.
+    /// Two changes from Java: the shorter candidates are tried for every s, not only s ≥ 100; and
+    /// there is no `dk` parameter: Java sets it (−1) only for the two smallest subnormals, scaled by
+    /// 10 first, and `write` prints those two directly.
     @inline(__always)
-    static func toDecimal(q: Int, c: UInt64, dk: Int, table: UnsafePointer<UInt64>) -> (f: UInt64, e: Int) {
+    static func toDecimal(q: Int, c: UInt64, table: UnsafePointer<UInt64>) -> (f: UInt64, e: Int) {
         let out: UInt64 = c & 1                            // odd c: interval bounds are excluded
         let cb = c << 2
         let cbr = cb + 2
@@ -97,11 +99,9 @@ enum ShortestDouble {
         let cmp = Int64(bitPattern: vb &- ((s + t) << 1))
         let closer = cmp < 0 || (cmp == 0 && s & 1 == 0) ? s : t
         // Java's three returns, as selects: which one applies depends on the digits, so branches
-        // on it were mispredicted on random weights. (Java returns k, not k + dk, for the shorter
-        // candidates; every caller here passes dk = 0.)
-        let shorter = upin != wpin
-        let f = shorter ? (upin ? sp10 : tp10) : uin != win ? (uin ? s : t) : closer
-        return (f, shorter ? k : k + dk)
+        // on it were mispredicted on random weights.
+        let f = upin != wpin ? (upin ? sp10 : tp10) : uin != win ? (uin ? s : t) : closer
+        return (f, k)
     }
 
     /// ⌊g·cp / 2^127⌋ with its lowest bit set when the discarded part is non-zero (Giulietti §9.8.3).

@@ -97,7 +97,8 @@ import Testing
         }
         xs += (0..<2000).map { Double($0) } + (0..<2000).map { Double($0) / 1000 } + (0..<400).map { Double(1 << 53) + Double($0) }
         xs += (-330...310).map { Double("1e\($0)")! } + (-330...310).map { Double("9.999999999999999e\($0)")! }
-        // Just below a power of ten, Schubfach may round 99…9 up to 10^17 (one digit too many).
+        // Around a power of ten the shortest digits change length (…999 below, 1000…1 above), and
+        // the layout switches between "0.0…" and exponent forms at 1e-4 and 1e16.
         xs += (-330...310).flatMap { (k: Int) -> [Double] in
             let p = Double("1e\(k)")!
             return [p.nextDown, p.nextDown.nextDown, p.nextUp]
