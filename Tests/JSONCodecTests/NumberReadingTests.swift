@@ -132,7 +132,7 @@ import Testing
     /// The fraction is read eight digits at a time while eight digit bytes remain: every fraction
     /// length from 1 to 26 digits, ending the input, before an exponent, and before ',' and ']' in
     /// an array, reads as strtod does.
-    @Test func fractionsOfEveryLengthAndEnding() throws {
+    @Test func fractionsOfEveryLengthAndEnding() {
         var g = SplitMix64(seed: 0x5EED_0004)
         for length in 1...26 {
             for _ in 0..<40 {
