@@ -15,6 +15,8 @@ block, stdout must also parse as JSON and match it: every key shown present with
 value"; keys the README does not show are allowed only when the README block uses "…" somewhere,
 otherwise the answer must equal the README exactly. A ```text block after that ```json block (before
 the next ```sh block) is the answer's `text` field, verbatim (as /explain's derivation is shown).
+A ```text block directly after the ```sh block, with no ```json, is the command's whole output,
+verbatim (for answers that are not JSON: the playground's title, openapi.yaml's first line).
 
 Prints one line per example and `readme-examples: N passed, M failed`; exits 1 on any failure or
 when no example was found. Standard library only.
@@ -48,15 +50,17 @@ def blocks(text):
 
 
 def examples(text):
-    """[(line, command, expected JSON text or None, expected `text` field or None)] for every
-    curl-against-localhost:8080 block."""
+    """[(line, command, expected JSON text or None, expected `text` field or None, expected output
+    or None)] for every curl-against-localhost:8080 block."""
     found, (bs, lines) = [], blocks(text)
     for n, (lang, body, line, after) in enumerate(bs):
         if lang != "sh" or not re.search(r"\bcurl\b", body) or "localhost:8080" not in body:
             continue
         # "Directly followed": only blank lines between this block and a ```json one.
         nxt = bs[n + 1] if n + 1 < len(bs) else None
-        direct = nxt is not None and nxt[0] == "json" and not any(l.strip() for l in lines[after:nxt[2] - 1])
+        adjacent = nxt is not None and not any(l.strip() for l in lines[after:nxt[2] - 1])
+        direct = adjacent and nxt[0] == "json"
+        printed = nxt[1] if adjacent and nxt[0] == "text" else None
         shown_text = None
         if direct:
             for later in bs[n + 2:]:
@@ -65,7 +69,7 @@ def examples(text):
                 if later[0] == "text":
                     shown_text = later[1]
                     break
-        found.append((line, body, nxt[1] if direct else None, shown_text))
+        found.append((line, body, nxt[1] if direct else None, shown_text, printed))
     return found
 
 
@@ -136,7 +140,7 @@ def compare(expected, actual, open_objects, pointer=""):
     return [] if expected == actual else [f"{where}: README {json.dumps(expected)}, server {json.dumps(actual)}"]
 
 
-def check(command, expected, shown_text, port):
+def check(command, expected, shown_text, printed, port):
     """Runs one example; returns a list of problems (empty when it passes)."""
     script = command.replace("localhost:8080", f"127.0.0.1:{port}")
     try:
@@ -147,6 +151,8 @@ def check(command, expected, shown_text, port):
         return [f"exit status {run.returncode}", run.stderr.strip()[:500]]
     if not run.stdout.strip():
         return ["printed nothing"]
+    if printed is not None and run.stdout.rstrip("\n") != printed:
+        return [f"printed {run.stdout[:300]!r}, the README shows {printed[:300]!r}"]
     if expected is None:
         return []
     try:
@@ -179,8 +185,8 @@ def main(argv):
             print(f"readme-examples: 0 passed, {len(found)} failed")
             return 1
         try:
-            for line, command, expected, shown_text in found:
-                problems = check(command, expected, shown_text, server.port)
+            for line, command, expected, shown_text, printed in found:
+                problems = check(command, expected, shown_text, printed, server.port)
                 name = f"{label(command)}  ({readme}:{line})"
                 if problems:
                     failed += 1
