@@ -8,15 +8,15 @@ struct AccessLogLine {
     var method: String
     var path: String
     var status: Int
-    var duration: Duration
+    /// From the request line to the answer (MonotonicInstant).
+    var nanoseconds: Int64
     var bytesOut: Int
 
     /// Appends the line, without a newline, to `buffer`.
     func write(to buffer: inout [UInt8]) {
         // Milliseconds with two decimals, rounded, without Foundation's formatter. All three
         // numbers are non-negative: a checked status, a byte count, a monotonic clock's interval.
-        let (seconds, attoseconds) = duration.components
-        let hundredths = seconds * 100_000 + (attoseconds + 5_000_000_000_000) / 10_000_000_000_000
+        let hundredths = (nanoseconds + 5_000) / 10_000
         let status = UInt64(status), bytesOut = UInt64(bytesOut)
         let milliseconds = UInt64(hundredths / 100), fraction = UInt64(hundredths % 100)
         var method = method, path = path  // withUTF8 needs them mutable (it may make them native)

@@ -9,13 +9,12 @@ enum ConnectionIO {
     static func readHead(
         of connection: OpaquePointer, method: String, path: String, query: String?
     ) -> HTTPRequest {
-        var head = HTTPRequest(method: method, path: path, query: query)
         var byteCount = 0
         _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPMeasureHeader, &byteCount)
-        head.headers = HTTPHeaders(byteCount: byteCount) { writer in
+        let headers = HTTPHeaders(byteCount: byteCount) { writer in
             _ = MHD_get_connection_values_n(connection, .HEADER_KIND, microHTTPCollectHeader, &writer)
         }
-        return head
+        return HTTPRequest(method: method, path: path, query: query, headers: headers)
     }
 
     /// The announced Content-Length, or nil (chunked, absent, or not a number).

@@ -34,6 +34,16 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
+    /// A request from the wire: its headers already in their buffer, so none is built to be
+    /// replaced (the public initializer makes HTTPHeaders from an array of pairs, even an empty one).
+    init(method: String, path: String, query: String?, headers: HTTPHeaders) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = []
+    }
+
     /// The value of the first header field called `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
         headers.value(named: name)

@@ -143,7 +143,7 @@ extension ServerContext {
     private func keepsPace(_ state: inout RequestState) -> Bool {
         if let announced = state.announcedBodyBytes, state.receivedBodyBytes >= announced { return true }
         guard configuration.uploadPace.isBehind(
-            received: state.receivedBodyBytes, after: ContinuousClock.now - state.uploadStart) else { return true }
+            received: state.receivedBodyBytes, afterNanoseconds: MonotonicInstant.now.nanoseconds(since: state.uploadStart)) else { return true }
         metrics.recordRejection(ServerMetrics.uploadTooSlow)
         state.phase = .answered  // nothing more is read or sent for it
         return false
@@ -252,12 +252,12 @@ extension ServerContext {
             response = HTTPResponse(status: 500)
         }
         let queued = ConnectionIO.queue(response, on: connection)
-        let duration = ContinuousClock.now - state.arrival
-        metrics.record(route: state.routeLabel, method: state.request.method, status: response.status, duration: duration)
+        let nanoseconds = MonotonicInstant.now.nanoseconds(since: state.arrival)
+        metrics.record(route: state.routeLabel, method: state.request.method, status: response.status, seconds: Double(nanoseconds) / 1e9)
         if configuration.accessLog {
             accessLog.append(AccessLogLine(
                 method: state.request.method, path: state.request.path, status: response.status,
-                duration: duration, bytesOut: response.body.count))
+                nanoseconds: nanoseconds, bytesOut: response.body.count))
         }
         // NO makes MHD close the connection, the only sane reaction to a response it refused.
         return queued ? .YES : .NO

@@ -31,12 +31,12 @@ struct RequestState {
     }
 
     /// When the request line arrived; the access log's duration starts here.
-    let arrival: ContinuousClock.Instant
+    let arrival: MonotonicInstant
     /// The raw query, captured from the undecoded URI (MHD gives only the decoded path later).
     let rawQuery: String?
     var phase: Phase = .awaitingHead
     /// Method, path, query and headers once the head is read; the body as it arrives.
-    var request = HTTPRequest(method: "", path: "")
+    var request = HTTPRequest(method: "", path: "", query: nil, headers: HTTPHeaders())
     /// The handler's label for the route, for the metrics (set with the head).
     var routeLabel = ""
     /// Bytes reserved against the memory budget, given back when the request completes.
@@ -55,7 +55,7 @@ struct RequestState {
     var receivedBodyBytes = 0
     /// When the body was admitted, from which its pace counts: the arrival, or the end of its
     /// wait for memory.
-    var uploadStart: ContinuousClock.Instant
+    var uploadStart: MonotonicInstant
     /// No longer in `metrics.inFlight`: answered (counted out then, not once MHD has sent the
     /// answer, so that a client holding its answer never sees its request still in flight).
     var countedOut = false

@@ -15,11 +15,10 @@ struct UploadPace: Sendable {
     /// Bytes per second an upload must average past the grace; 0 for no floor.
     let minBytesPerSecond: Int
 
-    /// Whether an upload that has received `received` body bytes in `elapsed` is behind.
-    func isBehind(received: Int, after elapsed: Duration) -> Bool {
+    /// Whether an upload that has received `received` body bytes in `elapsed` nanoseconds is behind.
+    func isBehind(received: Int, afterNanoseconds elapsed: Int64) -> Bool {
         guard minBytesPerSecond > 0 else { return false }
         let allowed = Double(graceSeconds) + Double(received) / Double(minBytesPerSecond)
-        let (seconds, attoseconds) = elapsed.components
-        return Double(seconds) + Double(attoseconds) * 1e-18 > allowed
+        return Double(elapsed) / 1e9 > allowed  // a quotient, not a product with 1e-9: 30 s is 30, not 30.000000000000004
     }
 }

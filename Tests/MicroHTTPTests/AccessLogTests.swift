@@ -13,7 +13,9 @@ import Testing
     }
 
     func line(_ method: String, _ path: String, _ status: Int, _ duration: Duration, _ bytesOut: Int) -> AccessLogLine {
-        AccessLogLine(method: method, path: path, status: status, duration: duration, bytesOut: bytesOut)
+        let (seconds, attoseconds) = duration.components
+        return AccessLogLine(method: method, path: path, status: status,
+                             nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000, bytesOut: bytesOut)
     }
 
     @Test func lineFormat() {

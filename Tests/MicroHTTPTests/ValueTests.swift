@@ -101,10 +101,10 @@ import Testing
     /// same lengths ("/step" and "/loss", "POST" and "HEAD") must still be kept apart.
     @Test func durationSeriesWithLabelsOfEqualLengthStayApart() {
         let metrics = ServerMetrics(memoryBudgetBytes: 1 << 20, workers: 1)
-        let seconds = Duration.milliseconds(2)
+        let seconds = 0.002
         for (route, method, status, times) in [("/step", "POST", 200, 3), ("/loss", "POST", 200, 2),
                                                ("/step", "HEAD", 200, 1), ("/step", "POST", 422, 4)] {
-            for _ in 0..<times { metrics.record(route: route, method: method, status: status, duration: seconds) }
+            for _ in 0..<times { metrics.record(route: route, method: method, status: status, seconds: seconds) }
         }
         let series = metrics.durationSeries().map { "\($0.key.route) \($0.key.method) \($0.key.status) \($0.histogram.count)" }
         #expect(series == ["/loss POST 200 2", "/step HEAD 200 1", "/step POST 200 3", "/step POST 422 4"])
