@@ -43,6 +43,15 @@ public enum Route: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether the route answers `method`: `allowedMethods` without making the array.
+    public func allows(_ method: String) -> Bool {
+        switch self {
+        case .forward, .gradients, .step, .explain, .initialize: method == "POST" || method == "OPTIONS"
+        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont:
+            method == "GET" || method == "HEAD" || method == "OPTIONS"
+        }
+    }
+
     /// The routes of the API proper, as a 404 lists them: the playground's are for browsers, and
     /// leaving them out keeps the 404 answer what it was before the playground.
     public static let apiRoutes = allCases.filter { !$0.isPlayground }
@@ -64,9 +73,12 @@ public enum Route: String, CaseIterable, Sendable {
 
     /// The route whose `path` is exactly `path`: a scan of a dozen short strings, each compared as
     /// inline bytes. A hash table of the paths cost about 450 instructions a lookup, and a request
-    /// looks its route up three times (its metrics label, its admission, its handler).
+    /// looks its route up three times (its metrics label, its admission, its handler). Lengths
+    /// first: two different strings' `==` calls the standard library's slow comparison, and most
+    /// candidates differ in length.
     private static func exact(_ path: String) -> Route? {
-        for (candidate, route) in paths where candidate == path { return route }
+        let length = path.utf8.count
+        for (candidate, route) in paths where candidate.utf8.count == length && candidate == path { return route }
         return nil
     }
 
