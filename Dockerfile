@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# Backprop in a container: a release build with the Swift standard library (and Foundation)
-# linked statically, run on Debian 12 slim with only the shared C libraries the binary links, and
-# Debian's KaTeX for the playground's typesetting.
+# Backprop in a container: the release build as it ships (scripts/build-release.sh: laid out by
+# BOLT from a training run), run on Debian 12 slim with the Swift runtime libraries it links, the
+# shared C libraries, and Debian's KaTeX for the playground's typesetting.
 # Not a development image: no toolchain, no shell tools beyond Debian's essentials and curl.
 #
 #   docker build -t backprop:latest .
@@ -14,9 +14,12 @@
 FROM swift:6.3.1-bookworm AS build
 
 # Headers and pkg-config files for the C libraries: libmicrohttpd (the CMicroHTTPD system-library
-# target finds it through pkg-config), OpenBLAS, and mimalloc (the server's malloc, Package.swift).
+# target finds it through pkg-config), OpenBLAS, and mimalloc (the server's malloc, Package.swift);
+# libjs-katex because scripts/install-deps.sh checks for it. For the BOLT layout: bolt-16, and
+# python3 with curl for the training run, which replays the README's curl examples.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config \
+        libjs-katex bolt-16 python3 curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -34,16 +37,25 @@ COPY Benchmarks ./Benchmarks
 # Embedded into the binary at build time: Sources/BackpropAPI/Resources/openapi.yaml is a
 # relative link to this file (COPY keeps links as links).
 COPY openapi.yaml ./
+# The build script, and what its training run needs: the README (its curl examples) and the
+# scripts that start a server and replay them.
+COPY scripts ./scripts
+COPY README.md ./
 
-RUN swift build -c release --static-swift-stdlib --product backprop-server \
+# The Swift runtime is linked dynamically, not with --static-swift-stdlib: Debian's BOLT (16)
+# crashes on a binary with the runtime linked in. The runtime's libraries (ldd's list of those under
+# the toolchain's lib/swift/linux) go next to the binary, which finds them through its $ORIGIN runpath.
+RUN server="$(scripts/build-release.sh)" \
     && mkdir -p /out \
-    && cp .build/release/backprop-server /out/backprop-server
+    && cp "$server" /out/backprop-server \
+    && ldd /out/backprop-server | awk '$3 ~ "/lib/swift/linux/" { print $3 }' | xargs -r cp -t /out/ \
+    && ls /out
 
 # ---- runtime ----------------------------------------------------------------------------------
 FROM debian:bookworm-slim
 
-# What the binary links dynamically besides glibc (checked with ldd on a --static-swift-stdlib
-# build on Debian 12): libmicrohttpd.so.12 (libmicrohttpd12, brings libgnutls30),
+# What the binary links dynamically besides glibc and the Swift runtime (copied from the build
+# stage; checked with ldd on Debian 12): libmicrohttpd.so.12 (libmicrohttpd12, brings libgnutls30),
 # libopenblas.so.0 (libopenblas0-pthread, brings libgfortran5; its postinst installs the
 # libopenblas.so.0 alternative), libmimalloc.so.2 (libmimalloc2.0), libstdc++.so.6 and libgcc_s.so.1 (libstdc++6, libgcc-s1; already
 # in the slim image because apt needs them, listed so the dependency is written down).
@@ -61,7 +73,8 @@ RUN apt-get update \
         --shell /usr/sbin/nologin backprop
 
 WORKDIR /app
-COPY --from=build /out/backprop-server /app/backprop-server
+# The binary and the Swift runtime's libraries beside it (its runpath includes $ORIGIN).
+COPY --from=build /out/ /app/
 # The server serves the copy embedded at build time; this one is for people who `docker cp` it out.
 COPY openapi.yaml /app/openapi.yaml
 

@@ -13,10 +13,11 @@ cd "$(dirname "$0")/.."
 bench_dir="${1:-../shared/bench}"
 scripts/install-deps.sh
 
-for product in JSONBenchmark APIBenchmark backprop-server; do
+for product in JSONBenchmark APIBenchmark; do
   swift build -c release --product "$product" >&2
 done
 bin="$(swift build -c release --show-bin-path)"
+server="$(scripts/build-release.sh)"  # the server as it ships: laid out by BOLT
 
 echo "== 1. JSON codec"
 "$bin/JSONBenchmark"
@@ -28,9 +29,9 @@ if [ -d "$bench_dir" ]; then
   echo "== 3. in-process /step"
   "$bin/APIBenchmark" "$bench_dir/peer/small.json" "$bench_dir/peer/large.json"
   echo "== 4. over HTTP (wrk), side by side"
-  "$bench_dir/compare" "$bin/backprop-server" both 6
+  "$bench_dir/compare" "$server" both 6
   echo "== 5. CPU time per small request (compare built the C server above)"
-  scripts/cpu_per_request.py --c-ceiling --threads "1,$((2 * $(nproc)))" --bench-dir "$bench_dir" "$bin/backprop-server"
+  scripts/cpu_per_request.py --c-ceiling --threads "1,$((2 * $(nproc)))" --bench-dir "$bench_dir" "$server"
 else
   echo "(no $bench_dir: skipping the in-process and HTTP comparisons, which use its request bodies)"
 fi

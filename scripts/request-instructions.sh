@@ -11,15 +11,18 @@
 #   --c-ceiling  measure ../shared/bench's C server (the one `compare` builds, mode pool1, its own
 #                request body) instead of ours, for a side-by-side figure.
 #   --server B   measure this build of ours (say, one linked another way) instead of building one.
-# Builds a release server with -gnone (valgrind cannot read Swift 6.3's debug info) in .build-cg.
+#   --no-bolt    build the plain release server, without BOLT's layout (scripts/build-release.sh).
+# Builds the release server as it ships (scripts/build-release.sh, BOLT included) but with -gnone
+# (valgrind cannot read Swift 6.3's debug info), in .build-cg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=() c_ceiling= server=
+cache=() c_ceiling= server= no_bolt=()
 while [[ $# -gt 0 && "$1" == --* ]]; do
   case "$1" in
     --cache) cache=(--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 --LL=524288,8,64) ;;
     --c-ceiling) c_ceiling=1 ;;
     --server) server="${2:?--server needs a binary}"; shift ;;
+    --no-bolt) no_bolt=(--no-bolt) ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,8 +39,7 @@ if [[ -n "$c_ceiling" ]]; then
   server="${XDG_CACHE_HOME:-$HOME/.cache}/backprop-bench-mhd"
   [[ -x "$server" ]] || { echo "no C server at $server: run $bench/compare once to build it" >&2; exit 2; }
 elif [[ -z "$server" ]]; then
-  swift build -c release --product backprop-server -Xswiftc -gnone --build-path .build-cg >&2
-  server=.build-cg/release/backprop-server
+  server="$(scripts/build-release.sh "${no_bolt[@]}" --build-path .build-cg -- -Xswiftc -gnone)"
 fi
 out=$(mktemp -d)
 client() {  # N requests on one keep-alive connection to SERVER_PORT

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Quick start, step 1: install what the server needs (when missing), build it in release mode and
-# run it on 127.0.0.1:8080 in the foreground. Extra arguments go to backprop-server (try --help).
+# Quick start, step 1: install what the server needs (when missing), build it as it ships (release
+# mode, laid out by BOLT: scripts/build-release.sh) and run it on 127.0.0.1:8080 in the foreground.
+# Extra arguments go to backprop-server (try --help). BACKPROP_BOLT=0 skips the BOLT layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-swift build -c release --product backprop-server >&2
-exec .build/release/backprop-server "$@"
+options=()
+[[ "${BACKPROP_BOLT:-1}" == 0 ]] && options+=(--no-bolt)
+server="$(scripts/build-release.sh "${options[@]}")"
+exec "$server" "$@"

@@ -2,8 +2,8 @@
 # Quick start, step 2, and what CI runs: every test of the project, bounded in time.
 #   1. the Swift suites (core, JSON codec, HTTP wrapper, API in-process, integration over HTTP)
 #   2. openapi.yaml validates, and its examples match its own schemas
-#   3. the README's curl examples, run verbatim against a live server, and GET /metrics read by
-#      prometheus_client's parser
+#   3. the README's curl examples, run verbatim against a live server (the debug build, and the
+#      release build laid out by BOLT as it ships), and GET /metrics read by prometheus_client's parser
 #   4. schemathesis: the live server conforms to openapi.yaml (--checks all)
 #   5. scale-out: two instances behind nginx serve as one
 #   6. the playground (GET /) in Debian's chromium, driven by Selenium; screenshots in .build/screenshots
@@ -38,6 +38,12 @@ server=.build/debug/backprop-server
 step "README examples"
 "$venv/bin/python" scripts/readme_examples.py README.md "$server"
 
+step "release build (BOLT) and the README examples against it"
+# The server as it ships (scripts/serve.sh, the Dockerfile): its training run checks the README
+# examples against the instrumented binary, and here they run against the laid-out one.
+release="$(scripts/build-release.sh)"
+"$venv/bin/python" scripts/readme_examples.py README.md "$release"
+
 step "metrics"
 "$venv/bin/python" scripts/metrics_check.py "$server"
 
@@ -55,4 +61,4 @@ step "sanitizers and fuzzing"
 HARDENING_FUZZ_SECONDS=30 scripts/hardening.sh --only sanitizers,fuzz
 
 echo
-echo "test.sh: 8 passed, 0 failed"   # swift test, openapi, README examples, metrics, schemathesis, scale-out, browser, hardening
+echo "test.sh: 9 passed, 0 failed"   # swift test, openapi, README examples, release build, metrics, schemathesis, scale-out, browser, hardening
