@@ -15,11 +15,11 @@ FROM swift:6.3.1-bookworm AS build
 
 # Headers and pkg-config files for the C libraries: libmicrohttpd (the CMicroHTTPD system-library
 # target finds it through pkg-config), OpenBLAS, and mimalloc (the server's malloc, Package.swift);
-# libjs-katex because scripts/install-deps.sh checks for it. For the BOLT layout: bolt-16, and
-# python3 with curl for the training run, which replays the README's curl examples.
+# libjs-katex because scripts/install-deps.sh checks for it. For the BOLT layout: bolt-16 and
+# patchelf, and python3 with curl for the training run, which replays the README's curl examples.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd-dev libopenblas-dev libmimalloc-dev pkg-config \
-        libjs-katex bolt-16 python3 curl \
+        libjs-katex bolt-16 patchelf python3 curl \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -55,7 +55,8 @@ RUN server="$(scripts/build-release.sh)" \
 FROM debian:bookworm-slim
 
 # What the binary links dynamically besides glibc and the Swift runtime (copied from the build
-# stage; checked with ldd on Debian 12): libmicrohttpd.so.12 (libmicrohttpd12, brings libgnutls30),
+# stage; checked with ldd on Debian 12): libgnutls.so.30 (libgnutls30: libmicrohttpd itself is
+# linked in by scripts/build-release.sh, the TLS library it uses is not),
 # libopenblas.so.0 (libopenblas0-pthread, brings libgfortran5; its postinst installs the
 # libopenblas.so.0 alternative), libmimalloc.so.2 (libmimalloc2.0), libstdc++.so.6 and libgcc_s.so.1 (libstdc++6, libgcc-s1; already
 # in the slim image because apt needs them, listed so the dependency is written down).
@@ -67,7 +68,7 @@ FROM debian:bookworm-slim
 # The user has a fixed numeric id so Kubernetes' runAsNonRoot can verify it (deploy/kubernetes.yaml).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libmicrohttpd12 libopenblas0-pthread libmimalloc2.0 libstdc++6 libgcc-s1 curl libjs-katex \
+        libgnutls30 libopenblas0-pthread libmimalloc2.0 libstdc++6 libgcc-s1 curl libjs-katex \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin backprop
