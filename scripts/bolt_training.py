@@ -9,8 +9,8 @@ the one expected, so that a broken build never gets laid out.
 
 The workload is what the service is for, weighted as it is used:
   - every curl example of the README once (every route, the optimizers, the errors);
-  - the textbook 2-2-2 /step (the README's first /step example) 20,000 times on keep-alive
-    connections: the small request of a notebook or a terminal, the one whose time is mostly the
+  - the textbook 2-2-2 /step (the README's first /step example) 20,000 times on one keep-alive
+    connection: the small request of a notebook or a terminal, the one whose time is mostly the
     code it runs through;
   - a 784-128-10 sigmoid /step on a batch of 64 (MNIST-sized, random weights from a fixed seed)
     20 times: the large request, whose time is arithmetic and JSON numbers.

@@ -92,14 +92,16 @@ fi
 
 # The runtime library BOLT links into an instrumented binary; Debian's package looks for it in
 # /usr/lib while installing it under /usr/lib/llvm-16/lib, so it is named by a path relative to /usr/lib.
-rm -f "$work/profile.fdata"
+# The profile's path is absolute: the instrumented server writes it from whatever directory it runs in.
+profile="$(realpath -m "$work/profile.fdata")"
+rm -f "$profile"
 llvm-bolt-16 "$plain" -o "$work/backprop-server.instrumented" -instrument \
-    --instrumentation-file="$work/profile.fdata" --runtime-instrumentation-lib=llvm-16/lib/libbolt_rt_instr.a \
+    --instrumentation-file="$profile" --runtime-instrumentation-lib=llvm-16/lib/libbolt_rt_instr.a \
     >"$work/instrument.log" 2>&1 || { cat "$work/instrument.log" >&2; exit 1; }
 # The training run (scripts/bolt_training.py): the instrumented server writes its profile when it exits.
 python3 scripts/bolt_training.py "$work/backprop-server.instrumented" >&2
-[[ -s "$work/profile.fdata" ]] || { echo "the training run left no profile" >&2; exit 1; }
-llvm-bolt-16 "$plain" -o "$work/backprop-server" -data="$work/profile.fdata" \
+[[ -s "$profile" ]] || { echo "the training run left no profile ($profile)" >&2; exit 1; }
+llvm-bolt-16 "$plain" -o "$work/backprop-server" -data="$profile" \
     -reorder-blocks=ext-tsp -reorder-functions=hfsort+ -split-functions -split-all-cold -split-eh \
     -icf=1 -use-gnu-stack >"$work/optimize.log" 2>&1 || { cat "$work/optimize.log" >&2; exit 1; }
 grep -E "have non-empty execution profile|splitting separates" "$work/optimize.log" | sed 's/^/  /' >&2
