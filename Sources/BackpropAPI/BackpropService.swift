@@ -94,7 +94,7 @@ public struct BackpropService: HTTPHandler {
     private func route(_ request: HTTPRequest) throws(APIError) -> Routed {
         guard let route = Route(path: request.path) else { throw .notFound(request.path) }
         if request.method == "OPTIONS" { return .answer(try cors.preflight(request, route: route)) }
-        guard route.allows(request.method) else { throw .methodNotAllowed(request.method, route) }
+        guard route.allowedMethods.contains(request.method) else { throw .methodNotAllowed(request.method, route) }
 
         switch route {
         case .forward: return .plan(try read(request) { b throws(APIError) in try Handlers.forward(&b, configuration) })

@@ -35,22 +35,18 @@ public enum Route: String, CaseIterable, Sendable {
         }
     }
 
-    /// The methods the route answers, OPTIONS (CORS preflight) included.
+    /// The methods the route answers, OPTIONS (CORS preflight) included: one list per kind of
+    /// route, made once, since every request checks its method against it (an array literal here
+    /// was an allocation a request).
     public var allowedMethods: [String] {
         switch self {
-        case .forward, .gradients, .step, .explain, .initialize: ["POST", "OPTIONS"]
-        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont: ["GET", "HEAD", "OPTIONS"]
+        case .forward, .gradients, .step, .explain, .initialize: Route.computingMethods
+        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont: Route.readingMethods
         }
     }
 
-    /// Whether the route answers `method`: `allowedMethods` without making the array.
-    public func allows(_ method: String) -> Bool {
-        switch self {
-        case .forward, .gradients, .step, .explain, .initialize: method == "POST" || method == "OPTIONS"
-        case .healthz, .openapi, .metrics, .playground, .playgroundFile, .katex, .katexFont:
-            method == "GET" || method == "HEAD" || method == "OPTIONS"
-        }
-    }
+    private static let computingMethods = ["POST", "OPTIONS"]
+    private static let readingMethods = ["GET", "HEAD", "OPTIONS"]
 
     /// The routes of the API proper, as a 404 lists them: the playground's are for browsers, and
     /// leaving them out keeps the 404 answer what it was before the playground.
