@@ -19,13 +19,14 @@ is moved out of line, which costs it an instruction-cache miss or two, not corre
 Standard library only.
 """
 import http.client
+import io
 import json
 import os
 import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from readme_examples import check, examples  # noqa: E402
+import readme_examples  # noqa: E402
 from server_under_test import ServerUnderTest  # noqa: E402
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
@@ -63,15 +64,14 @@ def main(argv):
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
     with open(README, encoding="utf-8") as f:
-        found = examples(f.read())
+        found = readme_examples.examples(f.read())
     server = ServerUnderTest(argv[1], ["--quiet"])
     failed = 0
     try:
-        for line, command, expected, shown_text, printed in found:
-            problems = check(command, expected, shown_text, printed, server.port)
-            if problems:
-                failed += 1
-                print(f"training: README example at line {line} failed: {problems}", file=sys.stderr)
+        log = io.StringIO()  # shown only when an example fails
+        _, failed = readme_examples.run(found, server, "README.md", out=log)
+        if failed:
+            print(log.getvalue(), end="", file=sys.stderr)
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         post(connection, SMALL, SMALL_TIMES)
         post(connection, large_body(), LARGE_TIMES)

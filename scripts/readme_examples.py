@@ -169,6 +169,28 @@ def check(command, expected, shown_text, printed, port):
     return problems
 
 
+def run(found, server, readme, out=sys.stdout):
+    """Runs every example against `server` (a running ServerUnderTest), one line each to `out`;
+    returns (passed, failed). Stops early, counting the rest as failed, if the server exits."""
+    passed = failed = 0
+    for line, command, expected, shown_text, printed in found:
+        problems = check(command, expected, shown_text, printed, server.port)
+        name = f"{label(command)}  ({readme}:{line})"
+        if problems:
+            failed += 1
+            print(f"FAIL {name}", file=out)
+            for p in problems:
+                print(f"     {p}", file=out)
+        else:
+            passed += 1
+            print(f"ok  {name}", file=out)
+        if not server.running():
+            print(f"the server exited (status {server.proc.returncode}); stopping here", file=out)
+            failed += len(found) - passed - failed
+            break
+    return passed, failed
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
@@ -185,21 +207,7 @@ def main(argv):
             print(f"readme-examples: 0 passed, {len(found)} failed")
             return 1
         try:
-            for line, command, expected, shown_text, printed in found:
-                problems = check(command, expected, shown_text, printed, server.port)
-                name = f"{label(command)}  ({readme}:{line})"
-                if problems:
-                    failed += 1
-                    print(f"FAIL {name}")
-                    for p in problems:
-                        print(f"     {p}")
-                else:
-                    passed += 1
-                    print(f"ok  {name}")
-                if not server.running():
-                    print(f"the server exited (status {server.proc.returncode}); stopping here")
-                    failed += len(found) - passed - failed
-                    break
+            passed, failed = run(found, server, readme)
         finally:
             code, _ = server.stop()
             if code != 0:
