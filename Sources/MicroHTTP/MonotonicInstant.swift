@@ -1,8 +1,9 @@
 // The clock a request is timed on: its duration for the metrics and the access log, and its
 // upload's pace. CLOCK_MONOTONIC read directly, in nanoseconds, rather than ContinuousClock:
 // ContinuousClock.now goes through the concurrency runtime and its Duration is 128-bit
-// arithmetic (components, subtraction), which for two readings and a subtraction a request cost
-// about 35 instruction-cache misses and 400 instructions (callgrind, scripts/request-instructions.sh).
+// arithmetic (components, subtraction): for two readings and a subtraction a request, those
+// functions took about 35 instruction-cache misses and 400 instructions in callgrind's profile
+// (scripts/request-instructions.sh).
 import Glibc
 
 /// A reading of CLOCK_MONOTONIC: never goes back, and counts from an arbitrary origin.
