@@ -83,6 +83,19 @@ if [[ "$(cat "$work/toolset.json" 2>/dev/null)" != "$toolset" ]]; then
   printf '%s\n' "$toolset" > "$work/toolset.json"
 fi
 swift build -c release --product backprop-server --build-path "$swiftpm" --toolset "$work/toolset.json" "${extra[@]}" >&2
+# Laid out already from this very link, by this script and training run: nothing to do (a second
+# scripts/serve.sh starts at once instead of training again).
+laid_out="$work/backprop-server"
+up_to_date() {
+  [[ -x "$laid_out" ]] || return 1
+  for input in "$swiftpm/release/backprop-server" scripts/build-release.sh scripts/bolt_training.py scripts/readme_examples.py README.md; do
+    [[ "$laid_out" -nt "$input" ]] || return 1
+  done
+}
+if up_to_date; then
+  echo "$laid_out"
+  exit 0
+fi
 plain="$work/backprop-server.linked"
 cp "$swiftpm/release/backprop-server" "$plain"
 patchelf --remove-needed "$(readelf -d "$mhd_libdir/libmicrohttpd.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" "$plain"
@@ -101,8 +114,10 @@ llvm-bolt-16 "$plain" -o "$work/backprop-server.instrumented" -instrument \
 # The training run (scripts/bolt_training.py): the instrumented server writes its profile when it exits.
 python3 scripts/bolt_training.py "$work/backprop-server.instrumented" >&2
 [[ -s "$profile" ]] || { echo "the training run left no profile ($profile)" >&2; exit 1; }
-llvm-bolt-16 "$plain" -o "$work/backprop-server" -data="$profile" \
+# Written aside and moved into place, so that a failed layout never looks up to date.
+llvm-bolt-16 "$plain" -o "$laid_out.new" -data="$profile" \
     -reorder-blocks=ext-tsp -reorder-functions=hfsort+ -split-functions -split-all-cold -split-eh \
     -icf=1 -use-gnu-stack >"$work/optimize.log" 2>&1 || { cat "$work/optimize.log" >&2; exit 1; }
+mv "$laid_out.new" "$laid_out"
 grep -E "have non-empty execution profile|splitting separates" "$work/optimize.log" | sed 's/^/  /' >&2
-echo "$work/backprop-server"
+echo "$laid_out"
