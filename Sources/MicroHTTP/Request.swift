@@ -27,21 +27,18 @@ public struct HTTPRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = []
     ) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = HTTPHeaders(headers)  // names lowercased, as for requests from the wire
-        self.body = body
+        // Names lowercased, as for requests from the wire.
+        self.init(method: method, path: path, query: query, headers: HTTPHeaders(headers), body: body)
     }
 
     /// A request from the wire: its headers already in their buffer, so none is built to be
     /// replaced (the public initializer makes HTTPHeaders from an array of pairs, even an empty one).
-    init(method: String, path: String, query: String?, headers: HTTPHeaders) {
+    init(method: String, path: String, query: String?, headers: HTTPHeaders, body: [UInt8] = []) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
-        self.body = []
+        self.body = body
     }
 
     /// The value of the first header field called `name`, compared case-insensitively.
